@@ -1,0 +1,149 @@
+package dev.whereabouts.shared.http;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.metrics.Metrics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+/**
+ * The handler boundary shared by every HTTP function: routing, the one place where problems
+ * become {@code application/problem+json}, the request log line and the metrics line.
+ *
+ * <p>Routing is data: a map from {@code "METHOD /resource"} (the API Gateway resource, as in
+ * template.yaml) to code. A request flows through {@link #handle} top to bottom.
+ */
+public final class HttpFunction {
+  /** How long a client should wait after a throttled or unreachable dependency. */
+  public static final Duration DEPENDENCY_RETRY_AFTER = Duration.ofSeconds(1);
+
+  private final String service;
+  private final Map<String, Route> routes;
+  private final AtomicBoolean cold = new AtomicBoolean(true);
+
+  /**
+   * @param service the service name, used in logs and as the metrics dimension
+   * @param routes route key ({@code "GET /profiles/{userId}"}) to code
+   */
+  public HttpFunction(String service, Map<String, Route> routes) {
+    this.service = service;
+    this.routes = Map.copyOf(routes);
+  }
+
+  /** The route keys this function serves (checked against template.yaml by the tests). */
+  public Set<String> routeKeys() {
+    return routes.keySet();
+  }
+
+  /** Handles one API Gateway proxy event. Never throws. */
+  public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
+    long start = System.nanoTime();
+    boolean coldStart = cold.getAndSet(false);
+    String functionName = context != null ? context.getFunctionName() : service;
+    Log log = new Log(service, functionName);
+    Metrics metrics = new Metrics(service);
+    Request request = Request.from(event, metrics);
+
+    Response response;
+    try {
+      Route route = routes.get(request.routeKey());
+      if (route == null) {
+        throw Problem.missingAuthenticationToken();
+      }
+      response = route.handle(request);
+    } catch (Problem problem) {
+      response = problemResponse(problem, request);
+    } catch (SdkServiceException e) {
+      if (e.isThrottlingException()) {
+        log.warn("dependency throttled").with("requestId", request.requestId()).error(e).write();
+        response =
+            problemResponse(
+                Problem.serviceUnavailable(
+                    "The service is busy; retry after the time given in Retry-After.",
+                    DEPENDENCY_RETRY_AFTER),
+                request);
+      } else {
+        response = internalError(log, request, e);
+      }
+    } catch (SdkClientException e) {
+      log.warn("dependency unreachable").with("requestId", request.requestId()).error(e).write();
+      response =
+          problemResponse(
+              Problem.serviceUnavailable(
+                  "A dependency did not answer in time; retry after the time given in"
+                      + " Retry-After.",
+                  DEPENDENCY_RETRY_AFTER),
+              request);
+    } catch (RuntimeException e) {
+      response = internalError(log, request, e);
+    }
+
+    response =
+        response
+            .withHeader("X-Request-Id", request.requestId())
+            .withHeader("X-Correlation-Id", request.correlationId());
+    double latencyMs = (System.nanoTime() - start) / 1_000_000.0;
+    log.info("request")
+        .with("requestId", request.requestId())
+        .with("correlationId", request.correlationId())
+        .with("route", request.routeKey())
+        .with("status", response.status())
+        .with("latencyMs", Math.round(latencyMs * 100) / 100.0)
+        .with("coldStart", coldStart)
+        .with("userId", request.caller().orElse(null))
+        .write();
+    metrics
+        .toEmf(
+            Instant.now(),
+            Map.of(
+                "requestId", request.requestId(),
+                "correlationId", request.correlationId(),
+                "function", functionName))
+        .ifPresent(System.out::println);
+    return toEvent(response);
+  }
+
+  private static Response internalError(Log log, Request request, RuntimeException e) {
+    log.error("unhandled error")
+        .with("requestId", request.requestId())
+        .with("correlationId", request.correlationId())
+        .with("route", request.routeKey())
+        .error(e)
+        .write();
+    return problemResponse(Problem.internal(), request);
+  }
+
+  /** Renders a problem as {@code application/problem+json}. */
+  public static Response problemResponse(Problem problem, Request request) {
+    ObjectNode body = Json.object();
+    body.put("type", problem.type());
+    body.put("title", problem.title());
+    body.put("status", problem.status());
+    body.put("detail", problem.detail());
+    body.put("requestId", request.requestId());
+    Map<String, String> headers = new LinkedHashMap<>(problem.headers());
+    headers.put("Content-Type", "application/problem+json");
+    return new Response(problem.status(), headers, Json.write(body));
+  }
+
+  private static APIGatewayProxyResponseEvent toEvent(Response response) {
+    APIGatewayProxyResponseEvent event = new APIGatewayProxyResponseEvent();
+    event.setStatusCode(response.status());
+    event.setHeaders(new LinkedHashMap<>(response.headers()));
+    event.setIsBase64Encoded(false);
+    if (response.body() != null) {
+      event.setBody(response.body());
+    }
+    return event;
+  }
+}

@@ -1,0 +1,266 @@
+package dev.whereabouts.shared.http;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.store.Precondition;
+import dev.whereabouts.shared.validation.Fields;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The request envelope: what a route needs from an API Gateway proxy event, and nothing of its
+ * types. Also the place where the API's common request rules live (body size, media type,
+ * correlation id, caller, {@code If-Match}).
+ */
+public final class Request {
+  /** Bodies above this many bytes are refused with 413. */
+  public static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+  private static final Pattern IF_MATCH = Pattern.compile("^\"([1-9][0-9]{0,17})\"$");
+  private static final Pattern MEDIA_TYPE =
+      Pattern.compile("^\\s*([^;\\s]+)\\s*((?:;.*)?)$", Pattern.DOTALL);
+  private static final Pattern CHARSET =
+      Pattern.compile(";\\s*charset\\s*=\\s*\"?([^\";\\s]+)\"?", Pattern.CASE_INSENSITIVE);
+
+  private final String method;
+  private final String resource;
+  private final Map<String, String> pathParameters;
+  private final Map<String, String> headers;
+  private final byte[] body;
+  private final String requestId;
+  private final String correlationId;
+  private final Optional<String> caller;
+  private final String apiId;
+  private final String stage;
+  private final Metrics metrics;
+
+  private Request(
+      String method,
+      String resource,
+      Map<String, String> pathParameters,
+      Map<String, String> headers,
+      byte[] body,
+      String requestId,
+      String correlationId,
+      Optional<String> caller,
+      String apiId,
+      String stage,
+      Metrics metrics) {
+    this.method = method;
+    this.resource = resource;
+    this.pathParameters = pathParameters;
+    this.headers = headers;
+    this.body = body;
+    this.requestId = requestId;
+    this.correlationId = correlationId;
+    this.caller = caller;
+    this.apiId = apiId;
+    this.stage = stage;
+    this.metrics = metrics;
+  }
+
+  /** Reads the envelope of a REST API proxy event. Never throws for anything a client sends. */
+  public static Request from(APIGatewayProxyRequestEvent event, Metrics metrics) {
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (event.getHeaders() != null) {
+      event.getHeaders().forEach((k, v) -> headers.put(k, v == null ? "" : v));
+    }
+    APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
+    String requestId =
+        context != null && context.getRequestId() != null
+            ? context.getRequestId()
+            : UUID.randomUUID().toString();
+    String offered = headers.get("X-Correlation-Id");
+    String correlationId =
+        offered != null && CORRELATION_ID.matcher(offered).matches()
+            ? offered
+            : UUID.randomUUID().toString();
+    return new Request(
+        nonNull(event.getHttpMethod()).toUpperCase(Locale.ROOT),
+        nonNull(event.getResource()),
+        event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
+        headers,
+        bodyBytes(event),
+        requestId,
+        correlationId,
+        caller(context),
+        context == null ? "" : nonNull(context.getApiId()),
+        context == null ? "" : nonNull(context.getStage()),
+        metrics);
+  }
+
+  private static String nonNull(String value) {
+    return value == null ? "" : value;
+  }
+
+  private static byte[] bodyBytes(APIGatewayProxyRequestEvent event) {
+    String body = event.getBody();
+    if (body == null) {
+      return new byte[0];
+    }
+    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      try {
+        return Base64.getMimeDecoder().decode(body);
+      } catch (IllegalArgumentException e) {
+        return body.getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Optional<String> caller(APIGatewayProxyRequestEvent.ProxyRequestContext context) {
+    if (context == null || context.getAuthorizer() == null) {
+      return Optional.empty();
+    }
+    Map<String, Object> authorizer = context.getAuthorizer();
+    Object userId = authorizer.get("userId");
+    if (userId == null) {
+      userId = authorizer.get("principalId");
+    }
+    return userId instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+  }
+
+  /** {@code "PUT /locations/{userId}"}: the method and the API Gateway resource. */
+  public String routeKey() {
+    return method + " " + resource;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  /** The API Gateway request id, echoed as {@code X-Request-Id}. */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** The client's correlation id if well-formed, else a fresh one. */
+  public String correlationId() {
+    return correlationId;
+  }
+
+  /** The user the authorizer vouched for, if any. */
+  public Optional<String> caller() {
+    return caller;
+  }
+
+  /** The REST API's id, from the request context (empty outside API Gateway). */
+  public String apiId() {
+    return apiId;
+  }
+
+  /** The API Gateway stage, from the request context. */
+  public String stage() {
+    return stage;
+  }
+
+  /** The metrics of this request: counts and timings flushed as one EMF line at the end. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** A header, by case-insensitive name. */
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(headers.get(name));
+  }
+
+  /**
+   * The authenticated caller.
+   *
+   * @throws Problem 401 when the request carries no authorizer context
+   */
+  public String authenticatedCaller() {
+    return caller.orElseThrow(() -> Problem.unauthorized("A bearer token is required."));
+  }
+
+  /**
+   * The caller, who must be {@code owner}.
+   *
+   * @throws Problem 401 when anonymous, 403 when someone else
+   */
+  public String requireOwner(String owner) {
+    String who = authenticatedCaller();
+    if (!who.equals(owner)) {
+      throw Problem.forbidden("Only '" + owner + "' may change this resource.");
+    }
+    return who;
+  }
+
+  /**
+   * The {@code userId} path parameter.
+   *
+   * @throws Problem 400 when it breaks the user id rule
+   */
+  public String pathUserId() {
+    return Fields.userId("userId", pathParameters.get("userId"));
+  }
+
+  /**
+   * The body as one JSON object, after the API's common body rules: at most {@link
+   * #MAX_BODY_BYTES} (413), {@code application/json} in UTF-8 (415), well-formed (400).
+   */
+  public ObjectNode jsonBody() {
+    if (body.length > MAX_BODY_BYTES) {
+      throw Problem.payloadTooLarge(
+          "The request body has " + body.length + " bytes; at most " + MAX_BODY_BYTES
+              + " are accepted.");
+    }
+    requireJsonMediaType();
+    return Json.parseObject(body);
+  }
+
+  private void requireJsonMediaType() {
+    String contentType = headers.get("Content-Type");
+    if (contentType == null || contentType.isBlank()) {
+      throw Problem.unsupportedMediaType(
+          "A request body needs 'Content-Type: application/json'; none was sent.");
+    }
+    Matcher m = MEDIA_TYPE.matcher(contentType);
+    if (!m.matches() || !m.group(1).equalsIgnoreCase("application/json")) {
+      throw Problem.unsupportedMediaType(
+          "The body must be sent as 'application/json', not '" + printable(contentType) + "'.");
+    }
+    Matcher charset = CHARSET.matcher(m.group(2));
+    if (charset.find() && !charset.group(1).equalsIgnoreCase("utf-8")) {
+      throw Problem.unsupportedMediaType(
+          "The body must be UTF-8; charset '" + printable(charset.group(1)) + "' is not accepted.");
+    }
+  }
+
+  private static String printable(String value) {
+    String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
+    return cut.replaceAll("[^\\x20-\\x7E…]", "?");
+  }
+
+  /**
+   * The {@code If-Match} precondition: none, {@code *}, or one quoted version.
+   *
+   * @throws Problem 400 when the header is present but not of those forms
+   */
+  public Precondition precondition() {
+    String value = headers.get("If-Match");
+    if (value == null) {
+      return Precondition.none();
+    }
+    String trimmed = value.trim();
+    if (trimmed.equals("*")) {
+      return Precondition.exists();
+    }
+    Matcher m = IF_MATCH.matcher(trimmed);
+    if (!m.matches()) {
+      throw Problem.badRequest(
+          "'If-Match' must be a quoted version such as \"3\" (as sent in ETag) or *.");
+    }
+    return Precondition.version(Long.parseLong(m.group(1)));
+  }
+}

@@ -1,0 +1,8 @@
+package dev.whereabouts.shared.http;
+
+/** One route's code: a request in, a response out, or a {@link Problem} thrown. */
+@FunctionalInterface
+public interface Route {
+  /** Handles one request. */
+  Response handle(Request request);
+}

@@ -1,0 +1,120 @@
+package dev.whereabouts.shared.metrics;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.whereabouts.shared.json.Json;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The custom metrics of one request, written as one CloudWatch Embedded Metric Format line.
+ *
+ * <p>A tiny writer rather than {@code aws-embedded-metrics}: that library brings SLF4J, its own
+ * Jackson use and environment detection to the init path for what is one JSON line per request.
+ * Metrics go to the namespace {@value #NAMESPACE} with the single dimension {@code Service}.
+ */
+public final class Metrics {
+  /** The CloudWatch namespace of every custom metric. */
+  public static final String NAMESPACE = "Whereabouts";
+
+  /** The metric dimension every datum carries. */
+  public static final String DIMENSION = "Service";
+
+  private final String service;
+  private final Map<String, Series> series = new LinkedHashMap<>();
+
+  private record Series(String unit, List<Double> values) {}
+
+  /**
+   * @param service the value of the {@code Service} dimension
+   */
+  public Metrics(String service) {
+    this.service = service;
+  }
+
+  /** Counts one occurrence of {@code name}. */
+  public synchronized void count(String name) {
+    add(name, "Count", 1);
+  }
+
+  /** Records a duration in milliseconds. */
+  public synchronized void milliseconds(String name, double value) {
+    add(name, "Milliseconds", value);
+  }
+
+  private void add(String name, String unit, double value) {
+    Series s = series.computeIfAbsent(name, n -> new Series(unit, new ArrayList<>()));
+    if (!s.unit().equals(unit)) {
+      throw new IllegalArgumentException(name + " is recorded in " + s.unit() + ", not " + unit);
+    }
+    s.values().add(value);
+  }
+
+  /** The values recorded for {@code name} so far (for tests and the log line). */
+  public synchronized List<Double> values(String name) {
+    Series s = series.get(name);
+    return s == null ? List.of() : List.copyOf(s.values());
+  }
+
+  /**
+   * The EMF line for what was recorded, or empty when nothing was.
+   *
+   * @param properties extra searchable fields (request id, correlation id); not dimensions
+   */
+  public synchronized Optional<String> toEmf(Instant timestamp, Map<String, String> properties) {
+    if (series.isEmpty()) {
+      return Optional.empty();
+    }
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeObjectFieldStart("_aws");
+      g.writeNumberField("Timestamp", timestamp.toEpochMilli());
+      g.writeArrayFieldStart("CloudWatchMetrics");
+      g.writeStartObject();
+      g.writeStringField("Namespace", NAMESPACE);
+      g.writeArrayFieldStart("Dimensions");
+      g.writeStartArray();
+      g.writeString(DIMENSION);
+      g.writeEndArray();
+      g.writeEndArray();
+      g.writeArrayFieldStart("Metrics");
+      for (Map.Entry<String, Series> e : series.entrySet()) {
+        g.writeStartObject();
+        g.writeStringField("Name", e.getKey());
+        g.writeStringField("Unit", e.getValue().unit());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeStringField(DIMENSION, service);
+      for (Map.Entry<String, String> p : properties.entrySet()) {
+        g.writeStringField(p.getKey(), p.getValue());
+      }
+      for (Map.Entry<String, Series> e : series.entrySet()) {
+        List<Double> values = e.getValue().values();
+        if (values.size() == 1) {
+          g.writeNumberField(e.getKey(), values.get(0));
+        } else {
+          g.writeArrayFieldStart(e.getKey());
+          for (double v : values) {
+            g.writeNumber(v);
+          }
+          g.writeEndArray();
+        }
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Optional.of(out.toString());
+  }
+}

@@ -1,0 +1,121 @@
+package dev.whereabouts.shared.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.http.Problem;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Strict reading of one JSON object's fields: exact types, no coercion, lengths in code points,
+ * unknown properties refused. Every failure is a 400 whose detail names the field.
+ */
+public final class Fields {
+  /** The API's user id rule. */
+  public static final Pattern USER_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{2,31}$");
+
+  private final ObjectNode object;
+
+  private Fields(ObjectNode object) {
+    this.object = object;
+  }
+
+  /**
+   * Wraps an object whose properties must all be in {@code allowed}.
+   *
+   * @throws Problem 400 naming the first unknown property
+   */
+  public static Fields of(ObjectNode object, Set<String> allowed) {
+    Iterator<String> names = object.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        throw Problem.badRequest("Unknown property '" + name + "'.");
+      }
+    }
+    return new Fields(object);
+  }
+
+  /** A string property that must be present, with a length between min and max code points. */
+  public String requiredString(String name, int min, int max) {
+    JsonNode node = object.get(name);
+    if (node == null || node.isNull()) {
+      throw Problem.badRequest("'" + name + "' is required.");
+    }
+    return checkedString(name, node, min, max);
+  }
+
+  /** A string property that may be absent or null (then empty). */
+  public Optional<String> optionalString(String name, int min, int max) {
+    JsonNode node = object.get(name);
+    if (node == null || node.isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(checkedString(name, node, min, max));
+  }
+
+  /** A finite number property that must be present and lie within [min, max]. */
+  public double requiredNumber(String name, double min, double max) {
+    JsonNode node = object.get(name);
+    if (node == null || node.isNull()) {
+      throw Problem.badRequest("'" + name + "' is required.");
+    }
+    if (!node.isNumber()) {
+      throw Problem.badRequest("'" + name + "' must be a number.");
+    }
+    double value = node.doubleValue();
+    if (!Double.isFinite(value) || value < min || value > max) {
+      throw Problem.badRequest(
+          "'" + name + "' must be between " + plain(min) + " and " + plain(max) + ".");
+    }
+    return value;
+  }
+
+  /** A user id property, checked against {@link #USER_ID}. */
+  public String requiredUserId(String name) {
+    JsonNode node = object.get(name);
+    if (node == null || node.isNull()) {
+      throw Problem.badRequest("'" + name + "' is required.");
+    }
+    if (!node.isTextual()) {
+      throw Problem.badRequest("'" + name + "' must be a string.");
+    }
+    return userId(name, node.textValue());
+  }
+
+  /**
+   * Checks a user id taken from anywhere (path, body).
+   *
+   * @throws Problem 400 naming {@code field}
+   */
+  public static String userId(String field, String value) {
+    if (value == null || !USER_ID.matcher(value).matches()) {
+      throw Problem.badRequest(
+          "'"
+              + field
+              + "' must be 3 to 32 characters of a-z, 0-9, '_' or '-', starting with a letter or"
+              + " digit.");
+    }
+    return value;
+  }
+
+  private static String checkedString(String name, JsonNode node, int min, int max) {
+    if (!node.isTextual()) {
+      throw Problem.badRequest("'" + name + "' must be a string.");
+    }
+    String value = node.textValue();
+    int length = value.codePointCount(0, value.length());
+    if (length < min || length > max) {
+      throw Problem.badRequest(
+          "'" + name + "' must be " + min + " to " + max + " characters long (it has " + length
+              + ").");
+    }
+    return value;
+  }
+
+  private static String plain(double value) {
+    return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+  }
+}

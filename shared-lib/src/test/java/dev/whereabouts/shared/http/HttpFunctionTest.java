@@ -1,0 +1,220 @@
+package dev.whereabouts.shared.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.SecretScan;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+
+@ExtendWith(SecretScan.class)
+class HttpFunctionTest {
+  private final HttpFunction function =
+      new HttpFunction(
+          "test",
+          Map.of(
+              "GET /things/{userId}",
+              r -> {
+                r.metrics().count("ThingRead");
+                return Response.ok(Json.object().put("userId", r.pathUserId()));
+              },
+              "PUT /things/{userId}",
+              r -> Response.ok(r.jsonBody()),
+              "GET /boom",
+              r -> {
+                throw new IllegalStateException("secret internals at com.example.Db");
+              },
+              "GET /busy",
+              r -> {
+                throw (DynamoDbException)
+                    DynamoDbException.builder()
+                        .statusCode(400)
+                        .awsErrorDetails(
+                            AwsErrorDetails.builder()
+                                .errorCode("ProvisionedThroughputExceededException")
+                                .errorMessage("Rate of requests exceeds the allowed throughput.")
+                                .build())
+                        .build();
+              },
+              "GET /limited",
+              r -> {
+                throw Problem.tooManyRequests("slow down", Duration.ofMillis(1500));
+              }));
+
+  private static JsonNode body(APIGatewayProxyResponseEvent response) throws Exception {
+    return Json.MAPPER.readTree(response.getBody());
+  }
+
+  private APIGatewayProxyResponseEvent get(String resource, String path) {
+    return function.handle(ApiEvents.request("GET", resource, path).build(), null);
+  }
+
+  @Test
+  void answersTheRouteWithRequestAndCorrelationIds() throws Exception {
+    APIGatewayProxyResponseEvent response =
+        function.handle(
+            ApiEvents.request("GET", "/things/{userId}", "/things/abc")
+                .pathParameter("userId", "abc")
+                .header("X-Correlation-Id", "client-chosen.id_1")
+                .build(),
+            null);
+    assertEquals(200, response.getStatusCode());
+    assertEquals("application/json", response.getHeaders().get("Content-Type"));
+    assertEquals("client-chosen.id_1", response.getHeaders().get("X-Correlation-Id"));
+    assertFalse(response.getHeaders().get("X-Request-Id").isBlank());
+    assertEquals("abc", body(response).get("userId").asText());
+  }
+
+  @Test
+  void aMalformedCorrelationIdIsReplaced() {
+    APIGatewayProxyResponseEvent response =
+        function.handle(
+            ApiEvents.request("GET", "/things/{userId}", "/things/abc")
+                .pathParameter("userId", "abc")
+                .header("X-Correlation-Id", "has spaces and <html>")
+                .build(),
+            null);
+    String echoed = response.getHeaders().get("X-Correlation-Id");
+    assertNotEquals("has spaces and <html>", echoed);
+    assertTrue(echoed.matches("^[A-Za-z0-9._-]{1,64}$"));
+  }
+
+  @Test
+  void unknownRoutesAnswerLikeApiGateway() throws Exception {
+    APIGatewayProxyResponseEvent response = get("/nope", "/nope");
+    assertEquals(403, response.getStatusCode());
+    assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));
+    assertEquals("Missing Authentication Token", body(response).get("title").asText());
+  }
+
+  @Test
+  void problemsCarryTheRfc9457FieldsAndTheRequestId() throws Exception {
+    APIGatewayProxyResponseEvent response =
+        function.handle(
+            ApiEvents.request("GET", "/things/{userId}", "/things/X").pathParameter("userId", "X").build(),
+            null);
+    JsonNode problem = body(response);
+    assertEquals(400, response.getStatusCode());
+    assertEquals(400, problem.get("status").asInt());
+    assertTrue(problem.get("type").asText().startsWith(Problem.TYPE_PREFIX));
+    assertFalse(problem.get("title").asText().isBlank());
+    assertTrue(problem.get("detail").asText().contains("'userId'"));
+    assertEquals(response.getHeaders().get("X-Request-Id"), problem.get("requestId").asText());
+  }
+
+  @Test
+  void anUnexpectedErrorIsA500ThatRevealsNothing() throws Exception {
+    APIGatewayProxyResponseEvent response = get("/boom", "/boom");
+    assertEquals(500, response.getStatusCode());
+    String text = response.getBody();
+    assertFalse(text.contains("secret internals"));
+    assertFalse(text.contains("IllegalStateException"));
+    assertFalse(text.contains("com.example"));
+    assertEquals(500, body(response).get("status").asInt());
+  }
+
+  @Test
+  void aThrottledDependencyIsA503WithRetryAfter() throws Exception {
+    APIGatewayProxyResponseEvent response = get("/busy", "/busy");
+    assertEquals(503, response.getStatusCode());
+    assertEquals("1", response.getHeaders().get("Retry-After"));
+    assertFalse(response.getBody().contains("Rate of requests"));
+  }
+
+  @Test
+  void retryAfterRoundsUpToWholeSeconds() {
+    assertEquals("2", get("/limited", "/limited").getHeaders().get("Retry-After"));
+  }
+
+  @Test
+  void bodiesOver16KiBAre413() {
+    String big = "{\"a\":\"" + "x".repeat(16 * 1024) + "\"}";
+    APIGatewayProxyResponseEvent response =
+        function.handle(ApiEvents.request("PUT", "/things/{userId}", "/things/abc").json(big).build(), null);
+    assertEquals(413, response.getStatusCode());
+  }
+
+  @Test
+  void bodiesMustBeJsonInUtf8() {
+    assertEquals(415, put("text/plain", "{}").getStatusCode());
+    assertEquals(415, put(null, "{}").getStatusCode());
+    assertEquals(415, put("application/json; charset=iso-8859-1", "{}").getStatusCode());
+    assertEquals(415, put("application/jsonx", "{}").getStatusCode());
+    assertEquals(200, put("application/json; charset=utf-8", "{}").getStatusCode());
+    assertEquals(200, put("Application/JSON;charset=\"UTF-8\"", "{}").getStatusCode());
+  }
+
+  private APIGatewayProxyResponseEvent put(String contentType, String body) {
+    ApiEvents event = ApiEvents.request("PUT", "/things/{userId}", "/things/abc").body(body);
+    if (contentType != null) {
+      event.header("Content-Type", contentType);
+    }
+    return function.handle(event.build(), null);
+  }
+
+  @Test
+  void writesOneRequestLineAndOneMetricsLine() throws Exception {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      function.handle(
+          ApiEvents.request("GET", "/things/{userId}", "/things/abc")
+              .pathParameter("userId", "abc")
+              .caller("abc")
+              .header("X-Correlation-Id", "corr-1")
+              .build(),
+          null);
+    } finally {
+      System.setOut(original);
+    }
+    String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+    assertEquals(2, lines.length);
+    JsonNode log = Json.MAPPER.readTree(lines[0]);
+    for (String field :
+        new String[] {
+          "timestamp", "level", "service", "function", "requestId", "correlationId", "route",
+          "status", "latencyMs", "coldStart", "userId"
+        }) {
+      assertTrue(log.has(field), "log line lacks " + field + ": " + lines[0]);
+    }
+    assertEquals("corr-1", log.get("correlationId").asText());
+    assertEquals("GET /things/{userId}", log.get("route").asText());
+    JsonNode emf = Json.MAPPER.readTree(lines[1]);
+    assertEquals("Whereabouts", emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
+    assertEquals("ThingRead", emf.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());
+    assertEquals(1.0, emf.get("ThingRead").asDouble());
+    assertEquals("test", emf.get("Service").asText());
+    assertEquals("corr-1", emf.get("correlationId").asText());
+  }
+
+  @Test
+  void onlyTheFirstRequestIsACold() throws Exception {
+    HttpFunction fresh = new HttpFunction("t", Map.of("GET /x", r -> Response.noContent()));
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      fresh.handle(ApiEvents.request("GET", "/x", "/x").build(), null);
+      fresh.handle(ApiEvents.request("GET", "/x", "/x").build(), null);
+    } finally {
+      System.setOut(original);
+    }
+    String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
+    assertTrue(Json.MAPPER.readTree(lines[0]).get("coldStart").asBoolean());
+    assertFalse(Json.MAPPER.readTree(lines[1]).get("coldStart").asBoolean());
+  }
+}

@@ -1,0 +1,60 @@
+package dev.whereabouts.shared.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.store.Precondition;
+import dev.whereabouts.shared.testing.ApiEvents;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RequestTest {
+  private static Request withIfMatch(String value) {
+    return Request.from(
+        ApiEvents.request("PUT", "/x", "/x").header("If-Match", value).build(), new Metrics("t"));
+  }
+
+  @Test
+  void ifMatchReadsQuotedVersionsAndStar() {
+    assertEquals(Precondition.version(7), withIfMatch("\"7\"").precondition());
+    assertEquals(Precondition.exists(), withIfMatch("*").precondition());
+    assertEquals(
+        Precondition.none(),
+        Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t")).precondition());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"7", "\"0\"", "\"-1\"", "W/\"7\"", "\"abc\"", "\"99999999999999999999\""})
+  void malformedIfMatchIsABadRequest(String value) {
+    Problem p = assertThrows(Problem.class, () -> withIfMatch(value).precondition());
+    assertEquals(400, p.status());
+  }
+
+  @Test
+  void anonymousCallersAre401AndOthersAre403() {
+    Request anonymous = Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t"));
+    assertEquals(401, assertThrows(Problem.class, () -> anonymous.requireOwner("abc")).status());
+    Request other =
+        Request.from(ApiEvents.request("PUT", "/x", "/x").caller("bob").build(), new Metrics("t"));
+    assertEquals(403, assertThrows(Problem.class, () -> other.requireOwner("abc")).status());
+    assertEquals("bob", other.requireOwner("bob"));
+  }
+
+  @Test
+  void headersAreCaseInsensitive() {
+    Request r =
+        Request.from(
+            ApiEvents.request("GET", "/x", "/x").header("x-correlation-id", "abc").build(),
+            new Metrics("t"));
+    assertEquals("abc", r.correlationId());
+  }
+
+  @Test
+  void base64BodiesAreDecodedBeforeTheSizeCheck() {
+    var event = ApiEvents.request("PUT", "/x", "/x").json("eyJhIjoxfQ==").build();
+    event.setIsBase64Encoded(true);
+    assertEquals(1, Request.from(event, new Metrics("t")).jsonBody().get("a").asInt());
+  }
+}
