@@ -1,0 +1,111 @@
+package dev.whereabouts.location;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.http.HttpFunction;
+import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.http.Request;
+import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.store.Precondition;
+import dev.whereabouts.shared.store.VersionConflict;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The location API: {@code PUT} and {@code DELETE /locations/{userId}} for the owner (bearer
+ * token), {@code GET} for the profile service (SigV4, enforced by API Gateway's AWS_IAM).
+ *
+ * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK client and
+ * everything else expensive is built there, once per execution environment.
+ */
+public final class LocationHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+  /** Custom metric: a location was written. */
+  public static final String LOCATION_UPDATED = "LocationUpdated";
+
+  private final Locations locations;
+  private final Clock clock;
+  private final HttpFunction function;
+
+  /** Configured from the process environment (Lambda). */
+  public LocationHandler() {
+    this(System.getenv());
+  }
+
+  /** Configured from an explicit environment (tests, local runner). */
+  public LocationHandler(Map<String, String> environment) {
+    this(Environment.of(environment), Clock.systemUTC());
+  }
+
+  LocationHandler(Environment env, Clock clock) {
+    this.locations = new Locations(Aws.dynamoDb(env), env.require("TABLE_NAME"));
+    this.clock = clock;
+    this.function =
+        new HttpFunction(
+            "location",
+            Map.of(
+                "PUT /locations/{userId}", this::put,
+                "GET /locations/{userId}", this::get,
+                "DELETE /locations/{userId}", this::delete));
+  }
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, Context context) {
+    return function.handle(event, context);
+  }
+
+  /** The routes this handler serves, as {@code "METHOD /resource"}. */
+  public Set<String> routeKeys() {
+    return function.routeKeys();
+  }
+
+  private Response put(Request request) {
+    request.authenticatedCaller();
+    String userId = request.pathUserId();
+    Location location = Location.parse(request.jsonBody());
+    request.requireOwner(userId);
+    Precondition precondition = request.precondition();
+    try {
+      StoredLocation stored = locations.put(userId, location, precondition, clock.instant());
+      request.metrics().count(LOCATION_UPDATED);
+      return Response.ok(stored.toJson()).withETag(stored.version());
+    } catch (VersionConflict e) {
+      throw preconditionFailed(userId, precondition);
+    }
+  }
+
+  private Response get(Request request) {
+    String userId = request.pathUserId();
+    StoredLocation stored =
+        locations
+            .get(userId)
+            .orElseThrow(() -> Problem.notFound("No location is stored for '" + userId + "'."));
+    return Response.ok(stored.toJson()).withETag(stored.version());
+  }
+
+  private Response delete(Request request) {
+    request.authenticatedCaller();
+    String userId = request.pathUserId();
+    request.requireOwner(userId);
+    Precondition precondition = request.precondition();
+    try {
+      locations.delete(userId, precondition);
+    } catch (VersionConflict e) {
+      throw preconditionFailed(userId, precondition);
+    }
+    return Response.noContent();
+  }
+
+  private static Problem preconditionFailed(String userId, Precondition precondition) {
+    return Problem.preconditionFailed(
+        precondition.kind() == Precondition.Kind.VERSION
+            ? "The location of '" + userId + "' is not at version " + precondition.version() + "."
+            : "No location is stored for '" + userId + "'.");
+  }
+}
