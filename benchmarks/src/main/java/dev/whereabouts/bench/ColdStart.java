@@ -21,9 +21,10 @@ import java.util.UUID;
  * (Lambda's init phase), turn the event JSON into the handler's event type with the runtime's own
  * serializers, invoke once, serialize the result.
  *
- * <p>Usage: {@code java -XX:TieredStopAtLevel=1 -cp harness:function.jar dev.whereabouts.bench.ColdStart
- * HANDLER_CLASS EVENT_JSON}. Prints one line: {@code init_ms=… invoke_ms=… outcome=…}. In the event
- * file, {@code ${RUN}} is replaced by a fresh id so every run writes new items.
+ * <p>Usage: {@code java -XX:TieredStopAtLevel=1 -cp harness:function.jar
+ * dev.whereabouts.bench.ColdStart HANDLER_CLASS EVENT_JSON}. Prints one line: {@code init_ms=…
+ * invoke_ms=… outcome=…}. In the event file, {@code ${RUN}} is replaced by a fresh id so every run
+ * writes new items.
  */
 public final class ColdStart {
   private ColdStart() {}
@@ -35,9 +36,7 @@ public final class ColdStart {
     }
     String run = UUID.randomUUID().toString().substring(0, 8);
     byte[] event =
-        Files.readString(Path.of(args[1]))
-            .replace("${RUN}", run)
-            .getBytes(StandardCharsets.UTF_8);
+        Files.readString(Path.of(args[1])).replace("${RUN}", run).getBytes(StandardCharsets.UTF_8);
 
     long initStart = System.nanoTime();
     Class<?> type = Class.forName(args[0]);

@@ -77,7 +77,8 @@ class LocationHandlerTest {
     return Json.MAPPER.readTree(response.getBody());
   }
 
-  private static final String MUNICH = "{\"latitude\":48.137,\"longitude\":11.575,\"name\":\"Munich\"}";
+  private static final String MUNICH =
+      "{\"latitude\":48.137,\"longitude\":11.575,\"name\":\"Munich\"}";
 
   @Test
   void theOwnerStoresALocationFromARealApiGatewayEvent() throws Exception {
@@ -93,8 +94,7 @@ class LocationHandlerTest {
     long version = body.get("version").asLong();
     assertEquals("\"" + version + "\"", response.getHeaders().get("ETag"));
     assertEquals("session-42", response.getHeaders().get("X-Correlation-Id"));
-    assertEquals(
-        "7d3e2a10-0b4f-4f4e-9c55-2d1f0e9a8b7c", response.getHeaders().get("X-Request-Id"));
+    assertEquals("7d3e2a10-0b4f-4f4e-9c55-2d1f0e9a8b7c", response.getHeaders().get("X-Request-Id"));
   }
 
   @Test
@@ -143,11 +143,13 @@ class LocationHandlerTest {
     String hundred = "é".repeat(100);
     assertEquals(
         200,
-        call(put("dora", "dora", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "\"}").build())
+        call(put("dora", "dora", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "\"}")
+                .build())
             .getStatusCode());
     assertEquals(
         400,
-        call(put("dora", "dora", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "x\"}").build())
+        call(put("dora", "dora", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "x\"}")
+                .build())
             .getStatusCode());
   }
 
@@ -180,7 +182,9 @@ class LocationHandlerTest {
   @Test
   void nobodyChangesOrDeletesSomeoneElsesLocation() throws Exception {
     call(put("gina", "gina", MUNICH).build());
-    assertEquals(403, call(put("gina", "mallory", "{\"latitude\":0,\"longitude\":0}").build()).getStatusCode());
+    assertEquals(
+        403,
+        call(put("gina", "mallory", "{\"latitude\":0,\"longitude\":0}").build()).getStatusCode());
     assertEquals(403, call(delete("gina", "mallory").build()).getStatusCode());
     JsonNode stored = json(call(get("gina").build()));
     assertEquals(48.137, stored.get("latitude").asDouble());
@@ -192,13 +196,19 @@ class LocationHandlerTest {
     call(put("hans", "hans", MUNICH).build());
     call(put("hans", "hans", MUNICH).build());
     APIGatewayProxyResponseEvent stale =
-        call(put("hans", "hans", "{\"latitude\":0,\"longitude\":0}").header("If-Match", "\"1\"").build());
+        call(
+            put("hans", "hans", "{\"latitude\":0,\"longitude\":0}")
+                .header("If-Match", "\"1\"")
+                .build());
     assertEquals(412, stale.getStatusCode());
     JsonNode stored = json(call(get("hans").build()));
     assertEquals(2, stored.get("version").asLong());
     assertEquals(48.137, stored.get("latitude").asDouble());
     APIGatewayProxyResponseEvent current =
-        call(put("hans", "hans", "{\"latitude\":0,\"longitude\":0}").header("If-Match", "\"2\"").build());
+        call(
+            put("hans", "hans", "{\"latitude\":0,\"longitude\":0}")
+                .header("If-Match", "\"2\"")
+                .build());
     assertEquals(200, current.getStatusCode());
     assertEquals("\"3\"", current.getHeaders().get("ETag"));
   }
@@ -240,9 +250,11 @@ class LocationHandlerTest {
   void deleteWithAStaleIfMatchIs412AndKeepsTheLocation() {
     call(put("lena", "lena", MUNICH).build());
     call(put("lena", "lena", MUNICH).build());
-    assertEquals(412, call(delete("lena", "lena").header("If-Match", "\"1\"").build()).getStatusCode());
+    assertEquals(
+        412, call(delete("lena", "lena").header("If-Match", "\"1\"").build()).getStatusCode());
     assertEquals(200, call(get("lena").build()).getStatusCode());
-    assertEquals(204, call(delete("lena", "lena").header("If-Match", "\"2\"").build()).getStatusCode());
+    assertEquals(
+        204, call(delete("lena", "lena").header("If-Match", "\"2\"").build()).getStatusCode());
   }
 
   @Test
@@ -262,7 +274,12 @@ class LocationHandlerTest {
                   start.await();
                   for (int i = 0; i < each; i++) {
                     APIGatewayProxyResponseEvent r =
-                        call(put("mona", "mona", "{\"latitude\":" + writer + ",\"longitude\":" + i + "}").build());
+                        call(
+                            put(
+                                    "mona",
+                                    "mona",
+                                    "{\"latitude\":" + writer + ",\"longitude\":" + i + "}")
+                                .build());
                     assertEquals(200, r.getStatusCode(), r.getBody());
                     versions.add(json(r).get("version").asLong());
                   }

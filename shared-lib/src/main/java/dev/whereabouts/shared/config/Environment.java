@@ -6,9 +6,9 @@ import java.util.Optional;
 /**
  * The environment variables a function is configured with.
  *
- * <p>Functions read configuration only through this class, once, at init. On Lambda it wraps
- * {@link System#getenv()}; tests and the local runner hand each function instance its own map,
- * the way Lambda gives each function its own environment.
+ * <p>Functions read configuration only through this class, once, at init. On Lambda it wraps {@link
+ * System#getenv()}; tests and the local runner hand each function instance its own map, the way
+ * Lambda gives each function its own environment.
  */
 public final class Environment {
   private final Map<String, String> variables;

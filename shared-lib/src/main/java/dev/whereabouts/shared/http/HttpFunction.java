@@ -17,8 +17,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
- * The handler boundary shared by every HTTP function: routing, the one place where problems
- * become {@code application/problem+json}, the request log line and the metrics line.
+ * The handler boundary shared by every HTTP function: routing, the one place where problems become
+ * {@code application/problem+json}, the request log line and the metrics line.
  *
  * <p>Routing is data: a map from {@code "METHOD /resource"} (the API Gateway resource, as in
  * template.yaml) to code. A request flows through {@link #handle} top to bottom.

@@ -21,7 +21,8 @@ public final class Problem extends RuntimeException {
   private final String detail;
   private final Map<String, String> headers;
 
-  private Problem(int status, String slug, String title, String detail, Map<String, String> headers) {
+  private Problem(
+      int status, String slug, String title, String detail, Map<String, String> headers) {
     super(title + ": " + detail, null, false, false);
     this.status = status;
     this.type = TYPE_PREFIX + slug;

@@ -206,13 +206,16 @@ public final class Request {
   }
 
   /**
-   * The body as one JSON object, after the API's common body rules: at most {@link
-   * #MAX_BODY_BYTES} (413), {@code application/json} in UTF-8 (415), well-formed (400).
+   * The body as one JSON object, after the API's common body rules: at most {@link #MAX_BODY_BYTES}
+   * (413), {@code application/json} in UTF-8 (415), well-formed (400).
    */
   public ObjectNode jsonBody() {
     if (body.length > MAX_BODY_BYTES) {
       throw Problem.payloadTooLarge(
-          "The request body has " + body.length + " bytes; at most " + MAX_BODY_BYTES
+          "The request body has "
+              + body.length
+              + " bytes; at most "
+              + MAX_BODY_BYTES
               + " are accepted.");
     }
     requireJsonMediaType();

@@ -76,7 +76,9 @@ public final class Json {
       node = MAPPER.readTree(body);
     } catch (StreamConstraintsException e) {
       throw Problem.badRequest(
-          "The request body nests deeper than " + MAX_NESTING_DEPTH + " levels or holds a value"
+          "The request body nests deeper than "
+              + MAX_NESTING_DEPTH
+              + " levels or holds a value"
               + " too long to read.");
     } catch (JsonParseException e) {
       String message = String.valueOf(e.getOriginalMessage());

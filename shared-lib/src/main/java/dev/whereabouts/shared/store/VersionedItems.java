@@ -64,8 +64,8 @@ public final class VersionedItems {
 
   /**
    * Replaces the item's attributes: entries with a null value are removed, the others set. The
-   * version rises by one (1 when the item is new); {@code createdAt} is kept, {@code updatedAt}
-   * set to {@code now}.
+   * version rises by one (1 when the item is new); {@code createdAt} is kept, {@code updatedAt} set
+   * to {@code now}.
    *
    * @return the item as stored after the write
    * @throws VersionConflict when the precondition does not hold; nothing was written

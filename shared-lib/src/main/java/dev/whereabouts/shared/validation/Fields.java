@@ -109,7 +109,14 @@ public final class Fields {
     int length = value.codePointCount(0, value.length());
     if (length < min || length > max) {
       throw Problem.badRequest(
-          "'" + name + "' must be " + min + " to " + max + " characters long (it has " + length
+          "'"
+              + name
+              + "' must be "
+              + min
+              + " to "
+              + max
+              + " characters long (it has "
+              + length
               + ").");
     }
     return value;

@@ -104,7 +104,9 @@ class HttpFunctionTest {
   void problemsCarryTheRfc9457FieldsAndTheRequestId() throws Exception {
     APIGatewayProxyResponseEvent response =
         function.handle(
-            ApiEvents.request("GET", "/things/{userId}", "/things/X").pathParameter("userId", "X").build(),
+            ApiEvents.request("GET", "/things/{userId}", "/things/X")
+                .pathParameter("userId", "X")
+                .build(),
             null);
     JsonNode problem = body(response);
     assertEquals(400, response.getStatusCode());
@@ -143,7 +145,8 @@ class HttpFunctionTest {
   void bodiesOver16KiBAre413() {
     String big = "{\"a\":\"" + "x".repeat(16 * 1024) + "\"}";
     APIGatewayProxyResponseEvent response =
-        function.handle(ApiEvents.request("PUT", "/things/{userId}", "/things/abc").json(big).build(), null);
+        function.handle(
+            ApiEvents.request("PUT", "/things/{userId}", "/things/abc").json(big).build(), null);
     assertEquals(413, response.getStatusCode());
   }
 
@@ -186,8 +189,17 @@ class HttpFunctionTest {
     JsonNode log = Json.MAPPER.readTree(lines[0]);
     for (String field :
         new String[] {
-          "timestamp", "level", "service", "function", "requestId", "correlationId", "route",
-          "status", "latencyMs", "coldStart", "userId"
+          "timestamp",
+          "level",
+          "service",
+          "function",
+          "requestId",
+          "correlationId",
+          "route",
+          "status",
+          "latencyMs",
+          "coldStart",
+          "userId"
         }) {
       assertTrue(log.has(field), "log line lacks " + field + ": " + lines[0]);
     }

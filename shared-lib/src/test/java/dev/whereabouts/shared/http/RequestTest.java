@@ -22,7 +22,8 @@ class RequestTest {
     assertEquals(Precondition.exists(), withIfMatch("*").precondition());
     assertEquals(
         Precondition.none(),
-        Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t")).precondition());
+        Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t"))
+            .precondition());
   }
 
   @ParameterizedTest
@@ -34,7 +35,8 @@ class RequestTest {
 
   @Test
   void anonymousCallersAre401AndOthersAre403() {
-    Request anonymous = Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t"));
+    Request anonymous =
+        Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t"));
     assertEquals(401, assertThrows(Problem.class, () -> anonymous.requireOwner("abc")).status());
     Request other =
         Request.from(ApiEvents.request("PUT", "/x", "/x").caller("bob").build(), new Metrics("t"));

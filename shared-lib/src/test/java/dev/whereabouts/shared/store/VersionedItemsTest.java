@@ -93,7 +93,8 @@ class VersionedItemsTest {
     items.delete("e", Precondition.none());
     items.delete("e", Precondition.none());
     assertEquals(
-        1, VersionedItems.longOf(items.replace("e", name("x"), Precondition.none(), NOW), "version"));
+        1,
+        VersionedItems.longOf(items.replace("e", name("x"), Precondition.none(), NOW), "version"));
   }
 
   @Test

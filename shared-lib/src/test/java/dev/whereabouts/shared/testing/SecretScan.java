@@ -32,7 +32,8 @@ public final class SecretScan implements BeforeEachCallback, AfterEachCallback {
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
   private static final Pattern TOKEN_SHAPED =
       Pattern.compile("(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])");
-  private static final Pattern HEX_SHA256 = Pattern.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])");
+  private static final Pattern HEX_SHA256 =
+      Pattern.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])");
 
   private PrintStream originalOut;
   private PrintStream originalErr;

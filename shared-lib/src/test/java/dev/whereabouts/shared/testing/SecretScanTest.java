@@ -14,7 +14,10 @@ class SecretScanTest {
         1, SecretScan.findings("Bearer q8Yc3pS0xk3yXG6lT0kZs9yYwq0cXn3bq1mJr7tQk2A ok").size());
     assertEquals(1, SecretScan.findings("$argon2id$v=19$m=19456,t=2,p=1$abc$def").size());
     SecretScan.forgetAll();
-    assertEquals(1, SecretScan.findings("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").size());
+    assertEquals(
+        1,
+        SecretScan.findings("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+            .size());
   }
 
   @Test

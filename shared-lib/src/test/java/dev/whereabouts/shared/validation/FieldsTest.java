@@ -29,16 +29,19 @@ class FieldsTest {
     Problem p =
         assertThrows(
             Problem.class,
-            () -> fields("{\"latitude\":\"48.1\"}", "latitude").requiredNumber("latitude", -90, 90));
+            () ->
+                fields("{\"latitude\":\"48.1\"}", "latitude").requiredNumber("latitude", -90, 90));
     assertEquals("'latitude' must be a number.", p.detail());
     Problem q =
-        assertThrows(Problem.class, () -> fields("{\"name\":5}", "name").requiredString("name", 1, 9));
+        assertThrows(
+            Problem.class, () -> fields("{\"name\":5}", "name").requiredString("name", 1, 9));
     assertEquals("'name' must be a string.", q.detail());
   }
 
   @Test
   void missingRequiredFieldsAreNamed() {
-    Problem p = assertThrows(Problem.class, () -> fields("{}", "name").requiredString("name", 1, 9));
+    Problem p =
+        assertThrows(Problem.class, () -> fields("{}", "name").requiredString("name", 1, 9));
     assertEquals("'name' is required.", p.detail());
   }
 
@@ -46,11 +49,10 @@ class FieldsTest {
   void lengthsCountCodePointsNotUtf16Units() {
     String fourEmoji = "😀😀😀😀";
     assertEquals(8, fourEmoji.length());
-    assertEquals(
-        fourEmoji,
-        fields("{\"n\":\"" + fourEmoji + "\"}", "n").requiredString("n", 1, 4));
+    assertEquals(fourEmoji, fields("{\"n\":\"" + fourEmoji + "\"}", "n").requiredString("n", 1, 4));
     assertThrows(
-        Problem.class, () -> fields("{\"n\":\"" + fourEmoji + "\"}", "n").requiredString("n", 1, 3));
+        Problem.class,
+        () -> fields("{\"n\":\"" + fourEmoji + "\"}", "n").requiredString("n", 1, 3));
   }
 
   @Test
@@ -60,14 +62,22 @@ class FieldsTest {
 
   @Test
   void numbersOutsideTheirRangeAreRefused() {
-    assertThrows(
-        Problem.class, () -> fields("{\"l\":90.0001}", "l").requiredNumber("l", -90, 90));
+    assertThrows(Problem.class, () -> fields("{\"l\":90.0001}", "l").requiredNumber("l", -90, 90));
     assertThrows(Problem.class, () -> fields("{\"l\":1e400}", "l").requiredNumber("l", -90, 90));
     assertEquals(-90, fields("{\"l\":-90}", "l").requiredNumber("l", -90, 90));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ab", "Michael", "-abc", "_abc", "abcdefghijabcdefghijabcdefghijabc", "mi chael", "mïchael"})
+  @ValueSource(
+      strings = {
+        "ab",
+        "Michael",
+        "-abc",
+        "_abc",
+        "abcdefghijabcdefghijabcdefghijabc",
+        "mi chael",
+        "mïchael"
+      })
   void badUserIdsAreRefused(String id) {
     assertThrows(Problem.class, () -> Fields.userId("userId", id));
   }
