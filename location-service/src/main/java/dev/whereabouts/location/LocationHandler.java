@@ -43,7 +43,11 @@ public final class LocationHandler
   }
 
   LocationHandler(Environment env, Clock clock) {
-    this.locations = new Locations(Aws.dynamoDb(env), env.require("TABLE_NAME"));
+    this(new Locations(Aws.dynamoDb(env), env.require("TABLE_NAME")), clock);
+  }
+
+  LocationHandler(Locations locations, Clock clock) {
+    this.locations = locations;
     this.clock = clock;
     this.function =
         new HttpFunction(
