@@ -1,0 +1,605 @@
+package dev.whereabouts.runner.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import dev.whereabouts.runner.console.LocalMetrics;
+import dev.whereabouts.runner.lambda.FunctionInitException;
+import dev.whereabouts.runner.lambda.FunctionPool;
+import dev.whereabouts.runner.lambda.Invocation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A local API Gateway REST API with Lambda proxy integrations: the pipeline API Gateway runs for
+ * every request, in its order — stage throttling, resource selection, authentication (REQUEST
+ * authorizer with its policy and cache, or SigV4 for {@code AWS_IAM}), request validation, the
+ * proxy event, the Lambda invocation and the proxy response — with the template's gateway
+ * responses for everything the gateway answers itself.
+ */
+public final class LocalGateway implements HttpHandler {
+  /** API Gateway's payload limit. */
+  public static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+  /** API Gateway's integration timeout. */
+  public static final long INTEGRATION_TIMEOUT_MS = 29_000;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final DateTimeFormatter REQUEST_TIME =
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+  /**
+   * Settings of the API.
+   *
+   * @param stage the stage name (requests may also carry it as the first path segment)
+   * @param region the region in ARNs and signatures
+   * @param accountId the account in ARNs
+   * @param apiId the API id in ARNs and the request context
+   * @param stageThrottle the stage's default throttle, if any
+   */
+  public record Settings(
+      String stage,
+      String region,
+      String accountId,
+      String apiId,
+      Optional<Throttle.Limits> stageThrottle) {}
+
+  private record CachedAuthorization(JsonNode result, long expiresAtMillis) {}
+
+  private final Settings settings;
+  private final RouteTable routes;
+  private final Map<String, FunctionPool> functions;
+  private final GatewayResponses responses;
+  private final SigV4Verifier sigV4;
+  private final Function<String, Optional<Policy>> iamPolicies;
+  private final LocalMetrics metrics;
+  private final Consumer<String> log;
+  private final Clock clock;
+  private final Optional<Throttle> stageThrottle;
+  private final Map<String, Throttle> methodThrottles = new ConcurrentHashMap<>();
+  private final Map<String, CachedAuthorization> authorizerCache = new ConcurrentHashMap<>();
+
+  /**
+   * @param functions logical id → the function's environments
+   * @param iamPolicies access key id → the policy of the identity it belongs to
+   * @param log where the gateway's access log lines go
+   */
+  public LocalGateway(
+      Settings settings,
+      RouteTable routes,
+      Map<String, FunctionPool> functions,
+      GatewayResponses responses,
+      SigV4Verifier sigV4,
+      Function<String, Optional<Policy>> iamPolicies,
+      LocalMetrics metrics,
+      Consumer<String> log,
+      Clock clock) {
+    this.settings = settings;
+    this.routes = routes;
+    this.functions = Map.copyOf(functions);
+    this.responses = responses;
+    this.sigV4 = sigV4;
+    this.iamPolicies = iamPolicies;
+    this.metrics = metrics;
+    this.log = log;
+    this.clock = clock;
+    this.stageThrottle = settings.stageThrottle().map(Throttle::new);
+    for (ApiRoute r : routes.routes()) {
+      r.throttle().ifPresent(limits -> methodThrottles.put(r.key(), new Throttle(limits)));
+    }
+  }
+
+  /** One HTTP response to write. */
+  private record Reply(int status, Map<String, List<String>> headers, byte[] body) {}
+
+  /** The gateway's view of one request in flight. */
+  private final class Call {
+    final String requestId = UUID.randomUUID().toString();
+    final long startNanos = System.nanoTime();
+    final long startMillis = clock.millis();
+    String method;
+    String rawPath;
+    String path;
+    String rawQuery;
+    String host;
+    String sourceIp;
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    byte[] body;
+    RouteTable.Match match;
+    String accessKey;
+    JsonNode authorizer;
+
+    Map<String, String> context() {
+      Map<String, String> c = new HashMap<>();
+      c.put("requestId", requestId);
+      c.put("extendedRequestId", requestId);
+      c.put("path", "/" + settings.stage() + path);
+      c.put("httpMethod", method);
+      c.put("stage", settings.stage());
+      c.put("apiId", settings.apiId());
+      c.put("resourcePath", match == null ? "" : match.route().resource());
+      c.put("identity.sourceIp", sourceIp);
+      return c;
+    }
+
+    String header(String name) {
+      for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+        if (h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
+          return String.join(",", h.getValue());
+        }
+      }
+      return null;
+    }
+  }
+
+  /** An answer the gateway gives itself, by gateway response type. */
+  private static final class GatewayAnswer extends Exception {
+    private static final long serialVersionUID = 1L;
+    final String type;
+    final Integer status;
+    final Map<String, String> extraContext;
+
+    GatewayAnswer(String type, Integer status, String message) {
+      this(type, status, message, Map.of());
+    }
+
+    GatewayAnswer(String type, Integer status, String message, Map<String, String> extraContext) {
+      super(message, null, false, false);
+      this.type = type;
+      this.status = status;
+      this.extraContext = extraContext;
+    }
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    Call call = new Call();
+    Reply reply;
+    String outcome = "";
+    try {
+      read(exchange, call);
+      reply = serve(call);
+    } catch (GatewayAnswer answer) {
+      Map<String, String> context = call.context();
+      context.putAll(answer.extraContext);
+      GatewayResponses.Answer a =
+          responses.render(answer.type, answer.status, answer.getMessage(), context);
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      a.headers().forEach((k, v) -> headers.put(k, List.of(v)));
+      reply = new Reply(a.status(), headers, a.body().getBytes(StandardCharsets.UTF_8));
+      outcome = " (" + answer.type + ")";
+    } catch (RuntimeException e) {
+      log.accept("gateway failure: " + e);
+      reply =
+          new Reply(
+              500,
+              Map.of("Content-Type", List.of("application/json")),
+              "{\"message\":\"Internal server error\"}".getBytes(StandardCharsets.UTF_8));
+    }
+    write(exchange, call, reply);
+    log.accept(
+        String.format(
+            "%s %s %d %.1f ms%s",
+            call.method,
+            call.rawPath,
+            reply.status(),
+            (System.nanoTime() - call.startNanos) / 1e6,
+            outcome));
+  }
+
+  private void read(HttpExchange exchange, Call call) throws IOException, GatewayAnswer {
+    call.method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+    call.rawPath = exchange.getRequestURI().getRawPath();
+    call.rawQuery = exchange.getRequestURI().getRawQuery();
+    call.sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+    exchange.getRequestHeaders().forEach((k, v) -> call.headers.put(canonical(k), List.copyOf(v)));
+    call.host = Optional.ofNullable(call.header("Host")).orElse("127.0.0.1");
+    String decoded = URLDecoder.decode(call.rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String stagePrefix = "/" + settings.stage();
+    call.path =
+        decoded.equals(stagePrefix) || decoded.startsWith(stagePrefix + "/")
+            ? decoded.substring(stagePrefix.length())
+            : decoded;
+    if (call.path.isEmpty()) {
+      call.path = "/";
+    }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+      if (body.length > MAX_PAYLOAD_BYTES) {
+        throw new GatewayAnswer("REQUEST_TOO_LARGE", 413, "Request Too Long");
+      }
+      call.body = body;
+    }
+  }
+
+  private static String canonical(String header) {
+    StringBuilder out = new StringBuilder(header.length());
+    boolean upper = true;
+    for (char c : header.toCharArray()) {
+      out.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+      upper = c == '-';
+    }
+    return out.toString();
+  }
+
+  private Reply serve(Call call) throws GatewayAnswer {
+    if (stageThrottle.isPresent() && !stageThrottle.get().tryAcquire()) {
+      throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
+    }
+    call.match =
+        routes
+            .find(call.method, call.path)
+            .orElseThrow(
+                () ->
+                    new GatewayAnswer(
+                        "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token"));
+    ApiRoute route = call.match.route();
+    Throttle methodThrottle = methodThrottles.get(route.key());
+    if (methodThrottle != null && !methodThrottle.tryAcquire()) {
+      throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
+    }
+    authenticate(call, route);
+    validate(call, route);
+    return integrate(call, route);
+  }
+
+  private String methodArn(Call call) {
+    return "arn:aws:execute-api:"
+        + settings.region()
+        + ":"
+        + settings.accountId()
+        + ":"
+        + settings.apiId()
+        + "/"
+        + settings.stage()
+        + "/"
+        + call.method
+        + call.path;
+  }
+
+  private void authenticate(Call call, ApiRoute route) throws GatewayAnswer {
+    if (route.auth() instanceof ApiRoute.IamAuth) {
+      verifySignature(call);
+    } else if (route.auth() instanceof ApiRoute.AuthorizerAuth authorizer) {
+      authorize(call, authorizer);
+    }
+  }
+
+  private void verifySignature(Call call) throws GatewayAnswer {
+    Map<String, String> flat = new LinkedHashMap<>();
+    call.headers.forEach((k, v) -> flat.put(k, String.join(",", v)));
+    SigV4Verifier.Verified verified;
+    try {
+      verified =
+          sigV4.verify(call.method, call.rawPath, call.rawQuery, flat, call.body, clock.instant());
+    } catch (SigV4Verifier.Refused refused) {
+      throw refused.missing()
+          ? new GatewayAnswer("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
+          : new GatewayAnswer("INVALID_SIGNATURE", 403, refused.getMessage());
+    }
+    String arn = methodArn(call);
+    boolean allowed =
+        iamPolicies
+            .apply(verified.accessKeyId())
+            .map(p -> p.allows("execute-api:Invoke", arn))
+            .orElse(false);
+    if (!allowed) {
+      throw new GatewayAnswer(
+          "ACCESS_DENIED",
+          403,
+          "User: "
+              + verified.accessKeyId()
+              + " is not authorized to perform: execute-api:Invoke on resource: "
+              + arn);
+    }
+    call.accessKey = verified.accessKeyId();
+  }
+
+  private void authorize(Call call, ApiRoute.AuthorizerAuth authorizer) throws GatewayAnswer {
+    List<String> identity = new ArrayList<>();
+    for (String h : authorizer.identityHeaders()) {
+      String v = call.header(h);
+      if (v == null || v.isBlank()) {
+        // With identity sources set, API Gateway refuses before invoking the authorizer.
+        throw new GatewayAnswer("UNAUTHORIZED", 401, "Unauthorized");
+      }
+      identity.add(v);
+    }
+    String cacheKey = authorizer.name() + "\n" + String.join("\n", identity);
+    long now = clock.millis();
+    CachedAuthorization cached = authorizer.ttlSeconds() > 0 ? authorizerCache.get(cacheKey) : null;
+    JsonNode result;
+    if (cached != null && cached.expiresAtMillis() > now) {
+      result = cached.result();
+    } else {
+      Invocation invocation = invoke(authorizer.function(), authorizerEvent(call).toString(), call);
+      if (!invocation.succeeded()) {
+        if ("Unauthorized".equals(invocation.errorMessage())) {
+          throw new GatewayAnswer("UNAUTHORIZED", 401, "Unauthorized");
+        }
+        log.accept(
+            authorizer.function() + " failed: " + invocation.errorType() + ": " + invocation.errorMessage());
+        throw new GatewayAnswer("AUTHORIZER_FAILURE", 500, "Internal server error");
+      }
+      try {
+        result = JSON.readTree(invocation.payload());
+      } catch (IOException e) {
+        throw new GatewayAnswer("AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
+      }
+      if (!result.has("principalId") || !result.has("policyDocument")) {
+        throw new GatewayAnswer("AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
+      }
+      if (authorizer.ttlSeconds() > 0) {
+        authorizerCache.put(
+            cacheKey, new CachedAuthorization(result, now + authorizer.ttlSeconds() * 1000L));
+      }
+    }
+    Policy policy;
+    try {
+      policy = Policy.from(JSON.convertValue(result.get("policyDocument"), Map.class));
+    } catch (IllegalArgumentException e) {
+      throw new GatewayAnswer("AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid policy");
+    }
+    if (!policy.allows("execute-api:Invoke", methodArn(call))) {
+      throw new GatewayAnswer("ACCESS_DENIED", 403, "User is not authorized to access this resource");
+    }
+    call.authorizer = result;
+  }
+
+  private ObjectNode authorizerEvent(Call call) {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("type", "REQUEST");
+    event.put("methodArn", methodArn(call));
+    event.put("resource", call.match.route().resource());
+    event.put("path", call.path);
+    event.put("httpMethod", call.method);
+    putHeaders(event, call);
+    putQuery(event, call);
+    event.set("pathParameters", JSON.valueToTree(call.match.pathParameters()));
+    event.set("stageVariables", JSON.createObjectNode());
+    event.set("requestContext", requestContext(call, false));
+    return event;
+  }
+
+  private void validate(Call call, ApiRoute route) throws GatewayAnswer {
+    if (route.bodySchema().isEmpty()) {
+      return;
+    }
+    String contentType = call.header("Content-Type");
+    String mediaType =
+        contentType == null ? "application/json" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+    if (!mediaType.equals("application/json")) {
+      // API Gateway validates only bodies whose content type has a model; the function answers.
+      return;
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(call.body);
+    } catch (IOException e) {
+      throw new GatewayAnswer(
+          "BAD_REQUEST_BODY", 400, "Invalid request body",
+          Map.of("error.validationErrorString", "[Invalid request body: not valid JSON]"));
+    }
+    if (body == null || body.isMissingNode()) {
+      throw new GatewayAnswer(
+          "BAD_REQUEST_BODY", 400, "Invalid request body",
+          Map.of("error.validationErrorString", "[the request body is empty]"));
+    }
+    List<String> errors = SchemaValidator.validate(route.bodySchema().get(), body);
+    if (!errors.isEmpty()) {
+      throw new GatewayAnswer(
+          "BAD_REQUEST_BODY", 400, "Invalid request body",
+          Map.of("error.validationErrorString", errors.toString()));
+    }
+  }
+
+  private Reply integrate(Call call, ApiRoute route) throws GatewayAnswer {
+    ObjectNode event = JSON.createObjectNode();
+    event.put("resource", route.resource());
+    event.put("path", call.path);
+    event.put("httpMethod", call.method);
+    putHeaders(event, call);
+    putQuery(event, call);
+    event.set(
+        "pathParameters",
+        call.match.pathParameters().isEmpty() ? null : JSON.valueToTree(call.match.pathParameters()));
+    event.putNull("stageVariables");
+    event.set("requestContext", requestContext(call, true));
+    if (call.body.length == 0) {
+      event.putNull("body");
+      event.put("isBase64Encoded", false);
+    } else if (isUtf8(call.body)) {
+      event.put("body", new String(call.body, StandardCharsets.UTF_8));
+      event.put("isBase64Encoded", false);
+    } else {
+      event.put("body", Base64.getEncoder().encodeToString(call.body));
+      event.put("isBase64Encoded", true);
+    }
+    Invocation invocation = invoke(route.function(), event.toString(), call);
+    if (invocation.timedOut() || invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
+      if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
+        throw new GatewayAnswer("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
+      }
+      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+    }
+    if (!invocation.succeeded()) {
+      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+    }
+    return proxyResponse(invocation.payload());
+  }
+
+  private Invocation invoke(String function, String event, Call call) throws GatewayAnswer {
+    FunctionPool pool = functions.get(function);
+    if (pool == null) {
+      throw new GatewayAnswer("API_CONFIGURATION_ERROR", 500, "Internal server error");
+    }
+    try {
+      Invocation invocation = pool.invoke(event, call.requestId);
+      metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
+      if (invocation.coldStart()) {
+        metrics.coldStart(function, invocation.initMs());
+      }
+      if (invocation.timedOut()) {
+        log.accept(function + ": " + invocation.errorMessage());
+      }
+      return invocation;
+    } catch (FunctionInitException e) {
+      metrics.invocation(function, 0, true);
+      log.accept(e.getMessage());
+      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+    }
+  }
+
+  private Reply proxyResponse(String payload) throws GatewayAnswer {
+    JsonNode result;
+    try {
+      result = JSON.readTree(payload);
+    } catch (IOException e) {
+      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+    }
+    if (result == null || !result.path("statusCode").canConvertToInt()) {
+      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+    }
+    int status = result.get("statusCode").asInt();
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    result.path("multiValueHeaders").fields().forEachRemaining(e -> {
+      List<String> values = new ArrayList<>();
+      e.getValue().forEach(v -> values.add(v.asText()));
+      headers.put(e.getKey(), values);
+    });
+    result.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), List.of(e.getValue().asText())));
+    JsonNode body = result.get("body");
+    byte[] bytes;
+    if (body == null || body.isNull()) {
+      bytes = new byte[0];
+    } else if (result.path("isBase64Encoded").asBoolean(false)) {
+      bytes = Base64.getDecoder().decode(body.asText());
+    } else {
+      bytes = body.asText().getBytes(StandardCharsets.UTF_8);
+    }
+    return new Reply(status, headers, bytes);
+  }
+
+  private void putHeaders(ObjectNode event, Call call) {
+    ObjectNode single = JSON.createObjectNode();
+    ObjectNode multi = JSON.createObjectNode();
+    call.headers.forEach(
+        (name, values) -> {
+          single.put(name, values.get(values.size() - 1));
+          ArrayNode list = multi.putArray(name);
+          values.forEach(list::add);
+        });
+    single.put("X-Forwarded-Proto", "http");
+    multi.putArray("X-Forwarded-Proto").add("http");
+    single.put("X-Forwarded-For", call.sourceIp);
+    multi.putArray("X-Forwarded-For").add(call.sourceIp);
+    event.set("headers", single);
+    event.set("multiValueHeaders", multi);
+  }
+
+  private void putQuery(ObjectNode event, Call call) {
+    if (call.rawQuery == null || call.rawQuery.isEmpty()) {
+      event.putNull("queryStringParameters");
+      event.putNull("multiValueQueryStringParameters");
+      return;
+    }
+    ObjectNode single = JSON.createObjectNode();
+    ObjectNode multi = JSON.createObjectNode();
+    for (String part : call.rawQuery.split("&")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      single.put(name, value);
+      (multi.has(name) ? (ArrayNode) multi.get(name) : multi.putArray(name)).add(value);
+    }
+    event.set("queryStringParameters", single);
+    event.set("multiValueQueryStringParameters", multi);
+  }
+
+  private ObjectNode requestContext(Call call, boolean withAuthorizer) {
+    ObjectNode rc = JSON.createObjectNode();
+    rc.put("resourceId", Integer.toHexString(call.match.route().resource().hashCode()));
+    rc.put("resourcePath", call.match.route().resource());
+    rc.put("httpMethod", call.method);
+    rc.put("extendedRequestId", call.requestId);
+    rc.put("requestTime", REQUEST_TIME.format(java.time.Instant.ofEpochMilli(call.startMillis)));
+    rc.put("path", "/" + settings.stage() + call.path);
+    rc.put("accountId", settings.accountId());
+    rc.put("protocol", "HTTP/1.1");
+    rc.put("stage", settings.stage());
+    rc.put("domainPrefix", settings.apiId());
+    rc.put("requestTimeEpoch", call.startMillis);
+    rc.put("requestId", call.requestId);
+    ObjectNode identity = rc.putObject("identity");
+    identity.put("sourceIp", call.sourceIp);
+    identity.put("userAgent", call.header("User-Agent"));
+    identity.put("accessKey", call.accessKey);
+    identity.put("caller", call.accessKey);
+    identity.put("user", call.accessKey);
+    rc.put("domainName", call.host);
+    rc.put("apiId", settings.apiId());
+    if (withAuthorizer && call.authorizer != null) {
+      ObjectNode authorizer = rc.putObject("authorizer");
+      authorizer.put("principalId", call.authorizer.path("principalId").asText());
+      call.authorizer
+          .path("context")
+          .fields()
+          .forEachRemaining(e -> authorizer.set(e.getKey(), e.getValue()));
+      authorizer.put("integrationLatency", 0);
+    }
+    return rc;
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  private void write(HttpExchange exchange, Call call, Reply reply) throws IOException {
+    reply.headers().forEach((k, v) -> exchange.getResponseHeaders().put(k, new ArrayList<>(v)));
+    exchange.getResponseHeaders().set("x-amzn-RequestId", call.requestId);
+    boolean empty = reply.body().length == 0 || call.method.equals("HEAD") || reply.status() == 204;
+    exchange.sendResponseHeaders(reply.status(), empty ? -1 : reply.body().length);
+    if (!empty) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(reply.body());
+      }
+    }
+    exchange.close();
+  }
+}
