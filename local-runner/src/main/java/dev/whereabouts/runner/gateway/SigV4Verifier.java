@@ -143,8 +143,13 @@ public final class SigV4Verifier {
       }
     }
 
-    String payloadHash =
-        Optional.ofNullable(lower.get("x-amz-content-sha256")).orElse(hex(sha256(body)));
+    // The signature covers the hash of the body actually received; a declared hash that differs
+    // from it is a tampered request, never a reason to trust the declaration.
+    String payloadHash = hex(sha256(body));
+    String declared = lower.get("x-amz-content-sha256");
+    if (declared != null && !declared.trim().equalsIgnoreCase(payloadHash)) {
+      throw new Refused("The request body does not match its signed hash", false);
+    }
     StringBuilder canonicalHeaders = new StringBuilder();
     for (String h : signedHeaders) {
       canonicalHeaders.append(h).append(':').append(trimAll(lower.get(h))).append('\n');
