@@ -1,0 +1,264 @@
+package dev.whereabouts.runner;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.whereabouts.runner.console.Console;
+import dev.whereabouts.runner.console.LocalMetrics;
+import dev.whereabouts.runner.dynamodb.EmbeddedDynamoDb;
+import dev.whereabouts.runner.dynamodb.TableSpec;
+import dev.whereabouts.runner.gateway.ApiRoute;
+import dev.whereabouts.runner.gateway.GatewayResponses;
+import dev.whereabouts.runner.gateway.LocalGateway;
+import dev.whereabouts.runner.gateway.Policy;
+import dev.whereabouts.runner.gateway.RouteTable;
+import dev.whereabouts.runner.gateway.SigV4Verifier;
+import dev.whereabouts.runner.lambda.FunctionConfig;
+import dev.whereabouts.runner.lambda.FunctionPool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs the whole suite on one machine from template.yaml: DynamoDB Local embedded, every function
+ * in execution environments of its own, behind a local API Gateway.
+ */
+public final class LocalRunner implements AutoCloseable {
+  /** The account id in local ARNs. */
+  public static final String ACCOUNT_ID = "000000000000";
+
+  /** The API id in local ARNs and request contexts. */
+  public static final String API_ID = "local";
+
+  private final RunnerOptions options;
+  private final Console console;
+  private final LocalMetrics metrics = new LocalMetrics();
+  private EmbeddedDynamoDb dynamoDb;
+  private HttpServer http;
+  private ExecutorService workers;
+  private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
+
+  LocalRunner(RunnerOptions options, PrintStream out) {
+    this.options = options;
+    this.console = new Console(out, options.colour(), metrics, !options.showMetricLines());
+  }
+
+  public static void main(String[] args) {
+    RunnerOptions options;
+    try {
+      options = RunnerOptions.parse(args);
+    } catch (RunnerOptions.UsageException e) {
+      System.err.println("local-runner: " + e.getMessage());
+      System.err.println("Try --help.");
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(RunnerOptions.HELP);
+      return;
+    }
+    LocalRunner runner = new LocalRunner(options, System.out);
+    try {
+      runner.start();
+    } catch (StartupException e) {
+      System.err.println("local-runner: " + e.getMessage());
+      runner.close();
+      System.exit(1);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  runner.console.runner("shutting down");
+                  runner.close();
+                  stopped.countDown();
+                }));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The suite as started, for tests. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + http.getAddress().getPort();
+  }
+
+  /** The metrics, for tests. */
+  public LocalMetrics metrics() {
+    return metrics;
+  }
+
+  /** Reads the template, starts DynamoDB Local, the functions' pools and the gateway. */
+  public void start() throws StartupException {
+    long started = System.nanoTime();
+    Suite suite = SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
+    for (Suite.Function f : suite.functions()) {
+      if (!Files.isRegularFile(f.jar())) {
+        throw new StartupException(
+            f.logicalId()
+                + ": "
+                + f.jar()
+                + " does not exist; build it with: mvn -B -q package -DskipTests -pl "
+                + f.module()
+                + " -am");
+      }
+    }
+    try {
+      dynamoDb = EmbeddedDynamoDb.start(options.dataDir(), suite.region());
+    } catch (Exception e) {
+      throw new StartupException("DynamoDB Local did not start: " + e.getMessage());
+    }
+    for (TableSpec table : suite.tables()) {
+      boolean created = dynamoDb.createTable(table);
+      console.runner(
+          "table " + table.name() + (created ? " created" : " kept from " + options.dataDir().orElseThrow()));
+    }
+
+    Map<String, String> secrets = new LinkedHashMap<>();
+    Map<String, Policy> policyByKey = new LinkedHashMap<>();
+    SecureRandom random = new SecureRandom();
+    for (Suite.Function f : suite.functions()) {
+      // Each function gets credentials of its own, as each Lambda function has its own role.
+      String accessKey = "LOCAL" + f.logicalId().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+      byte[] secret = new byte[20];
+      random.nextBytes(secret);
+      secrets.put(accessKey, HexFormat.of().formatHex(secret));
+      Optional.ofNullable(suite.invokePolicies().get(f.logicalId()))
+          .ifPresent(p -> policyByKey.put(accessKey, p));
+      Map<String, String> env = new LinkedHashMap<>(f.environment());
+      env.put("AWS_REGION", suite.region());
+      env.put("AWS_DEFAULT_REGION", suite.region());
+      env.put("AWS_ACCESS_KEY_ID", accessKey);
+      env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+      env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
+      env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
+      env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+      env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+      FunctionConfig config =
+          new FunctionConfig(f.logicalId(), f.jar(), f.handler(), f.timeout(), f.memoryMb(), env);
+      pools.put(
+          f.logicalId(),
+          new FunctionPool(
+              config,
+              options.watch(),
+              new FunctionPool.Listener() {
+                @Override
+                public void coldStart(String function, int environment, double initMs) {
+                  console.runner(
+                      String.format(
+                          "%s: cold start, environment #%d, init %.0f ms", function, environment, initMs));
+                }
+
+                @Override
+                public void reloaded(String function) {
+                  console.runner(function + ": jar changed, new environments will load it");
+                }
+              },
+              task -> Console.as(f.logicalId(), task)));
+    }
+
+    LocalGateway gateway =
+        new LocalGateway(
+            new LocalGateway.Settings(
+                suite.stage(), suite.region(), ACCOUNT_ID, API_ID, suite.stageThrottle()),
+            new RouteTable(suite.routes()),
+            pools,
+            new GatewayResponses(suite.gatewayResponses()),
+            new SigV4Verifier(suite.region(), key -> Optional.ofNullable(secrets.get(key))),
+            key -> Optional.ofNullable(policyByKey.get(key)),
+            metrics,
+            console::runner,
+            Clock.systemUTC());
+    try {
+      http =
+          HttpServer.create(
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
+    } catch (BindException e) {
+      throw new StartupException(
+          "port " + options.port() + " is in use; stop what uses it or pass --port N");
+    } catch (IOException e) {
+      throw new StartupException("cannot listen on port " + options.port() + ": " + e.getMessage());
+    }
+    workers = Executors.newFixedThreadPool(64, r -> {
+      Thread t = new Thread(r, "gateway");
+      t.setDaemon(true);
+      return t;
+    });
+    http.setExecutor(workers);
+    http.createContext(
+        "/_local/metrics",
+        exchange -> {
+          byte[] body = metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    http.createContext("/", gateway);
+    console.install();
+    http.start();
+    printBanner(suite, (System.nanoTime() - started) / 1e6);
+  }
+
+  private void printBanner(Suite suite, double startMs) {
+    String base = baseUrl();
+    console.runner(String.format("ready in %.0f ms on %s (stage %s also served at %s/%s)", startMs, base, suite.stage(), base, suite.stage()));
+    for (ApiRoute r : new RouteTable(suite.routes()).routes()) {
+      String auth =
+          r.auth() instanceof ApiRoute.AuthorizerAuth a
+              ? "Bearer (" + a.name() + ")"
+              : r.auth() instanceof ApiRoute.IamAuth ? "AWS_IAM" : "none";
+      console.runner(String.format("  %-7s %-28s %-22s -> %s", r.method(), r.resource(), auth, r.function()));
+    }
+    console.runner("  GET     /_local/metrics              invocations, cold starts, durations, custom metrics");
+    console.runner("try it:");
+    for (String line : CurlSession.lines(base)) {
+      console.runner("  " + line);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.stop(0);
+    }
+    if (workers != null) {
+      workers.shutdownNow();
+    }
+    pools.values().forEach(FunctionPool::close);
+    if (dynamoDb != null) {
+      try {
+        dynamoDb.close();
+      } catch (Exception ignored) {
+        // shutting down
+      }
+    }
+  }
+
+  /** A start-up failure with a one-line message for the user. */
+  public static final class StartupException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public StartupException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

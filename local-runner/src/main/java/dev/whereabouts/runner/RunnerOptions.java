@@ -1,0 +1,127 @@
+package dev.whereabouts.runner;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The runner's command line. */
+public record RunnerOptions(
+    Path template,
+    int port,
+    Map<String, String> parameterOverrides,
+    Optional<Path> dataDir,
+    boolean watch,
+    String region,
+    boolean colour,
+    boolean showMetricLines,
+    boolean help) {
+
+  static final String HELP =
+      """
+      Usage: java -jar local-runner/target/local-runner.jar [options]
+
+      Runs the whole Whereabouts suite on this machine from template.yaml: DynamoDB Local
+      embedded, every function in its own class loader, behind a local API Gateway on
+      http://127.0.0.1:PORT. No AWS account, no Docker.
+
+      Options:
+        --template FILE              the SAM template (default: template.yaml here or in a parent folder)
+        --port N                     the port to listen on, loopback only (default: 3000)
+        --parameter-overrides K=V…   template parameter values, as with sam deploy
+        --data-dir DIR               keep DynamoDB data in DIR across restarts (default: in memory)
+        --watch                      reload a function when its jar is rebuilt
+                                     (mvn -q -pl <module> package -DskipTests)
+        --region REGION              the region functions are told they run in (default: eu-central-1)
+        --no-color                   no colours in the console
+        --show-metric-lines          also print the functions' EMF metric lines
+        --help                       this text
+
+      While it runs: GET /_local/metrics shows invocations, errors, cold starts, duration
+      percentiles and the custom metrics. Ctrl-C stops it.
+      """;
+
+  /** A command line that cannot be run. */
+  public static final class UsageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Parses the command line. */
+  public static RunnerOptions parse(String[] args) throws UsageException {
+    Path template = null;
+    int port = 3000;
+    Map<String, String> overrides = new LinkedHashMap<>();
+    Optional<Path> dataDir = Optional.empty();
+    boolean watch = false;
+    String region = "eu-central-1";
+    boolean colour = System.console() != null && System.getenv("NO_COLOR") == null;
+    boolean showMetricLines = false;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--help", "-h" -> help = true;
+        case "--template" -> template = Path.of(value(args, ++i, a));
+        case "--port" -> {
+          String v = value(args, ++i, a);
+          try {
+            port = Integer.parseInt(v);
+          } catch (NumberFormatException e) {
+            throw new UsageException("--port takes a number, not '" + v + "'");
+          }
+          if (port < 1 || port > 65535) {
+            throw new UsageException("--port must be between 1 and 65535");
+          }
+        }
+        case "--parameter-overrides" -> {
+          if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
+            throw new UsageException("--parameter-overrides needs at least one Name=Value");
+          }
+          while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+            String pair = args[++i];
+            int eq = pair.indexOf('=');
+            if (eq < 1) {
+              throw new UsageException("parameter override '" + pair + "' is not Name=Value");
+            }
+            overrides.put(pair.substring(0, eq), pair.substring(eq + 1));
+          }
+        }
+        case "--data-dir" -> dataDir = Optional.of(Path.of(value(args, ++i, a)));
+        case "--watch" -> watch = true;
+        case "--region" -> region = value(args, ++i, a);
+        case "--no-color", "--no-colour" -> colour = false;
+        case "--show-metric-lines" -> showMetricLines = true;
+        default -> throw new UsageException("unknown option '" + a + "'");
+      }
+    }
+    if (template == null) {
+      template = findTemplate();
+    }
+    return new RunnerOptions(
+        template, port, overrides, dataDir, watch, region, colour, showMetricLines, help);
+  }
+
+  private static String value(String[] args, int i, String option) throws UsageException {
+    if (i >= args.length || args[i].startsWith("--")) {
+      throw new UsageException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static Path findTemplate() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      Path candidate = dir.resolve("template.yaml");
+      if (Files.isRegularFile(candidate)) {
+        return candidate;
+      }
+      dir = dir.getParent();
+    }
+    return Path.of("template.yaml");
+  }
+}

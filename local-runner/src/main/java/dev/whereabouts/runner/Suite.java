@@ -1,0 +1,56 @@
+package dev.whereabouts.runner;
+
+import dev.whereabouts.runner.dynamodb.TableSpec;
+import dev.whereabouts.runner.gateway.ApiRoute;
+import dev.whereabouts.runner.gateway.GatewayResponses;
+import dev.whereabouts.runner.gateway.Policy;
+import dev.whereabouts.runner.gateway.Throttle;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the runner starts, as read from template.yaml: nothing here is written in code.
+ *
+ * @param stage the API stage
+ * @param region the region the functions are told they run in
+ * @param functions the Lambda functions
+ * @param routes the API's methods
+ * @param tables the DynamoDB tables
+ * @param gatewayResponses gateway response type → template
+ * @param stageThrottle the stage's default throttle
+ * @param invokePolicies function logical id → the statements of its role that grant {@code
+ *     execute-api:Invoke} (for {@code AWS_IAM} routes)
+ */
+public record Suite(
+    String stage,
+    String region,
+    List<Function> functions,
+    List<ApiRoute> routes,
+    List<TableSpec> tables,
+    Map<String, GatewayResponses.Template> gatewayResponses,
+    Optional<Throttle.Limits> stageThrottle,
+    Map<String, Policy> invokePolicies) {
+
+  /**
+   * A function as declared.
+   *
+   * @param logicalId its logical id
+   * @param jar its CodeUri, resolved against the template's folder
+   * @param module the Maven module that builds the jar (the CodeUri's first folder)
+   * @param handler {@code Class::method}
+   * @param timeout its Timeout
+   * @param memoryMb its MemorySize
+   * @param environment its variables, references resolved to local names
+   */
+  public record Function(
+      String logicalId,
+      Path jar,
+      String module,
+      String handler,
+      Duration timeout,
+      int memoryMb,
+      Map<String, String> environment) {}
+}
