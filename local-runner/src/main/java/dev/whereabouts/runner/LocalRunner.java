@@ -51,7 +51,12 @@ public final class LocalRunner implements AutoCloseable {
   private ExecutorService workers;
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
 
-  LocalRunner(RunnerOptions options, PrintStream out) {
+  /** A runner that prints to {@code out}; {@link #start()} starts it. */
+  public static LocalRunner create(RunnerOptions options, PrintStream out) {
+    return new LocalRunner(options, out);
+  }
+
+  private LocalRunner(RunnerOptions options, PrintStream out) {
     this.options = options;
     this.console = new Console(out, options.colour(), metrics, !options.showMetricLines());
   }
