@@ -50,6 +50,7 @@ public final class LocalRunner implements AutoCloseable {
   private HttpServer http;
   private ExecutorService workers;
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
+  private final Map<String, String> secrets = new LinkedHashMap<>();
 
   /** A runner that prints to {@code out}; {@link #start()} starts it. */
   public static LocalRunner create(RunnerOptions options, PrintStream out) {
@@ -105,6 +106,19 @@ public final class LocalRunner implements AutoCloseable {
     return "http://127.0.0.1:" + http.getAddress().getPort();
   }
 
+  /**
+   * The local credentials a function was given (access key id, secret), for tests that sign
+   * requests as that function.
+   */
+  public Map.Entry<String, String> credentialsOf(String function) {
+    String key = accessKeyOf(function);
+    return Map.entry(key, secrets.get(key));
+  }
+
+  private static String accessKeyOf(String function) {
+    return "LOCAL" + function.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+  }
+
   /** The metrics, for tests. */
   public LocalMetrics metrics() {
     return metrics;
@@ -136,12 +150,11 @@ public final class LocalRunner implements AutoCloseable {
           "table " + table.name() + (created ? " created" : " kept from " + options.dataDir().orElseThrow()));
     }
 
-    Map<String, String> secrets = new LinkedHashMap<>();
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
     SecureRandom random = new SecureRandom();
     for (Suite.Function f : suite.functions()) {
       // Each function gets credentials of its own, as each Lambda function has its own role.
-      String accessKey = "LOCAL" + f.logicalId().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+      String accessKey = accessKeyOf(f.logicalId());
       byte[] secret = new byte[20];
       random.nextBytes(secret);
       secrets.put(accessKey, HexFormat.of().formatHex(secret));

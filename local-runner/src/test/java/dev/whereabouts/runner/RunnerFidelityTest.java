@@ -23,12 +23,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 
 /** What the runner promises about Lambda and API Gateway, proven on a fixture function. */
 class RunnerFidelityTest {
@@ -186,6 +192,44 @@ class RunnerFidelityTest {
     HttpResponse<String> r = get("/nowhere");
     assertEquals(403, r.statusCode());
     assertEquals("MISSING_AUTHENTICATION_TOKEN", json(r).get("title").asText());
+  }
+
+  private static HttpResponse<String> signedGet(String path, String function, String tamperPath) throws Exception {
+    Map.Entry<String, String> credentials = runner.credentialsOf(function);
+    SdkHttpRequest signed =
+        AwsV4HttpSigner.create()
+            .sign(
+                r ->
+                    r.identity(AwsBasicCredentials.create(credentials.getKey(), credentials.getValue()))
+                        .request(
+                            SdkHttpFullRequest.builder()
+                                .method(SdkHttpMethod.GET)
+                                .uri(URI.create(base + path))
+                                .build())
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-central-1"))
+            .request();
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + (tamperPath == null ? path : tamperPath)));
+    signed.headers().forEach((k, v) -> {
+      if (!k.equalsIgnoreCase("Host")) {
+        v.forEach(value -> b.header(k, value));
+      }
+    });
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void iamRoutesAcceptOnlySignaturesOfAnAllowedRole() throws Exception {
+    HttpResponse<String> unsigned = get("/test/private/a");
+    assertEquals(403, unsigned.statusCode());
+    assertEquals("MISSING_AUTHENTICATION_TOKEN", json(unsigned).get("title").asText());
+    assertEquals(200, signedGet("/test/private/a", "FixtureAuthorizer", null).statusCode());
+    HttpResponse<String> otherRole = signedGet("/test/private/a", "FixtureFunction", null);
+    assertEquals(403, otherRole.statusCode());
+    assertEquals("ACCESS_DENIED", json(otherRole).get("title").asText());
+    HttpResponse<String> tampered = signedGet("/test/private/a", "FixtureAuthorizer", "/test/private/b");
+    assertEquals(403, tampered.statusCode());
+    assertEquals("INVALID_SIGNATURE", json(tampered).get("title").asText());
   }
 
   @Test
