@@ -256,6 +256,31 @@ class RunnerFidelityTest {
   }
 
   @Test
+  void withWatchARebuiltJarIsLoadedWithoutARestart() throws Exception {
+    Path watched = dir.resolve("watched");
+    Files.createDirectories(watched);
+    Files.copy(dir.resolve("template.yaml"), watched.resolve("template.yaml"));
+    FixtureJar.build(watched.resolve("fixture.jar"));
+    LocalRunner other =
+        runner("--template", watched.resolve("template.yaml").toString(), "--port", Integer.toString(freePort()), "--watch");
+    other.start();
+    try {
+      URI slow = URI.create(other.baseUrl() + "/slow");
+      String first = json(HTTP.send(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString())).get("instance").asText();
+      String same = json(HTTP.send(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString())).get("instance").asText();
+      assertEquals(first, same, "a warm environment is reused");
+      FixtureJar.build(watched.resolve("fixture.jar"));
+      Files.setLastModifiedTime(
+          watched.resolve("fixture.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+      String reloaded = json(HTTP.send(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString())).get("instance").asText();
+      assertNotEquals(first, reloaded);
+      assertEquals(2, other.metrics().coldStarts("FixtureFunction"));
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
   void startupProblemsAreOneLineMessages() throws Exception {
     LocalRunner.StartupException unknownParameter =
         assertThrows(
