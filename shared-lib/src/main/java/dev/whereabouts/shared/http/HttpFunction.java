@@ -52,7 +52,8 @@ public final class HttpFunction {
     String functionName = context != null ? context.getFunctionName() : service;
     Log log = new Log(service, functionName);
     Metrics metrics = new Metrics(service);
-    Request request = Request.from(event, metrics);
+    Request request =
+        Request.from(event, metrics, context == null ? -1 : context.getRemainingTimeInMillis());
 
     Response response;
     try {

@@ -42,7 +42,9 @@ public final class Request {
   private final Optional<String> caller;
   private final String apiId;
   private final String stage;
+  private final String domainName;
   private final Metrics metrics;
+  private final long deadlineNanos;
 
   private Request(
       String method,
@@ -55,7 +57,9 @@ public final class Request {
       Optional<String> caller,
       String apiId,
       String stage,
-      Metrics metrics) {
+      String domainName,
+      Metrics metrics,
+      long deadlineNanos) {
     this.method = method;
     this.resource = resource;
     this.pathParameters = pathParameters;
@@ -66,11 +70,23 @@ public final class Request {
     this.caller = caller;
     this.apiId = apiId;
     this.stage = stage;
+    this.domainName = domainName;
     this.metrics = metrics;
+    this.deadlineNanos = deadlineNanos;
   }
 
   /** Reads the envelope of a REST API proxy event. Never throws for anything a client sends. */
   public static Request from(APIGatewayProxyRequestEvent event, Metrics metrics) {
+    return from(event, metrics, -1);
+  }
+
+  /**
+   * Reads the envelope of a REST API proxy event.
+   *
+   * @param remainingMillis the invocation's remaining time (Lambda's Context), or -1 if unknown
+   */
+  public static Request from(
+      APIGatewayProxyRequestEvent event, Metrics metrics, long remainingMillis) {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     if (event.getHeaders() != null) {
       event.getHeaders().forEach((k, v) -> headers.put(k, v == null ? "" : v));
@@ -96,7 +112,9 @@ public final class Request {
         caller(context),
         context == null ? "" : nonNull(context.getApiId()),
         context == null ? "" : nonNull(context.getStage()),
-        metrics);
+        context == null ? "" : nonNull(context.getDomainName()),
+        metrics,
+        remainingMillis < 0 ? Long.MIN_VALUE : System.nanoTime() + remainingMillis * 1_000_000);
   }
 
   private static String nonNull(String value) {
@@ -162,6 +180,18 @@ public final class Request {
   /** The API Gateway stage, from the request context. */
   public String stage() {
     return stage;
+  }
+
+  /** The host name clients used to reach the API, from the request context. */
+  public String domainName() {
+    return domainName;
+  }
+
+  /** The time this invocation has left before Lambda ends it, when known. */
+  public Optional<java.time.Duration> remainingTime() {
+    return deadlineNanos == Long.MIN_VALUE
+        ? Optional.empty()
+        : Optional.of(java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
   }
 
   /** The metrics of this request: counts and timings flushed as one EMF line at the end. */

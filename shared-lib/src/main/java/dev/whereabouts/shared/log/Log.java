@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.Timestamps;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -20,6 +19,9 @@ import java.util.Map;
  * suite scans its own output to prove it.
  */
 public final class Log {
+  /** Frames kept per exception in a log line. */
+  static final int MAX_FRAMES = 12;
+
   private final String service;
   private final String function;
 
@@ -94,13 +96,28 @@ public final class Log {
         if (error != null) {
           g.writeStringField("errorType", error.getClass().getName());
           g.writeStringField("errorMessage", String.valueOf(error.getMessage()));
-          StringWriter trace = new StringWriter();
-          error.printStackTrace(new PrintWriter(trace));
-          g.writeStringField("stackTrace", trace.toString());
+          g.writeStringField("stackTrace", trace(error));
         }
         g.writeEndObject();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      }
+      return out.toString();
+    }
+
+    /** The exception and its causes, each with its first frames: enough to find the line. */
+    private String trace(Throwable error) {
+      StringBuilder out = new StringBuilder();
+      int depth = 0;
+      for (Throwable t = error; t != null && depth < 4; t = t.getCause(), depth++) {
+        out.append(depth == 0 ? "" : "Caused by: ").append(t).append('\n');
+        StackTraceElement[] frames = t.getStackTrace();
+        for (int i = 0; i < Math.min(MAX_FRAMES, frames.length); i++) {
+          out.append("\tat ").append(frames[i]).append('\n');
+        }
+        if (frames.length > MAX_FRAMES) {
+          out.append("\t... ").append(frames.length - MAX_FRAMES).append(" more\n");
+        }
       }
       return out.toString();
     }
