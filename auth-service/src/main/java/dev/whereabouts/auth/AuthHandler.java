@@ -1,0 +1,146 @@
+package dev.whereabouts.auth;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.http.HttpFunction;
+import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.http.Request;
+import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.Timestamps;
+import dev.whereabouts.shared.store.Aws;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The auth API: {@code POST /auth/users} (register), {@code POST /auth/tokens} (login) and {@code
+ * DELETE /auth/tokens/current} (revoke the presented bearer token).
+ *
+ * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK client and
+ * everything else expensive is built there, once per execution environment.
+ */
+public final class AuthHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+  /** Custom metric: a user registered. */
+  public static final String USERS_REGISTERED = "UsersRegistered";
+
+  /** Custom metric: a login issued a token. */
+  public static final String LOGIN_SUCCEEDED = "LoginSucceeded";
+
+  /** Custom metric: a login failed (wrong password or unknown userId). */
+  public static final String LOGIN_FAILED = "LoginFailed";
+
+  /** Custom metric: a userId was locked after too many failures. */
+  public static final String ACCOUNT_LOCKED = "AccountLocked";
+
+  /** Custom metric: a token was revoked. */
+  public static final String TOKEN_REVOKED = "TokenRevoked";
+
+  private static final String BAD_CREDENTIALS = "The userId or the password is wrong.";
+
+  private final Users users;
+  private final Tokens tokens;
+  private final Clock clock;
+  private final HttpFunction function;
+
+  /** Configured from the process environment (Lambda). */
+  public AuthHandler() {
+    this(System.getenv());
+  }
+
+  /** Configured from an explicit environment (tests, local runner). */
+  public AuthHandler(Map<String, String> environment) {
+    this(Environment.of(environment), Clock.systemUTC());
+  }
+
+  AuthHandler(Environment env, Clock clock) {
+    this(env, clock, new Passwords());
+  }
+
+  AuthHandler(Environment env, Clock clock, Passwords passwords) {
+    this(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME")), clock, passwords);
+  }
+
+  private AuthHandler(AuthTable table, Clock clock, Passwords passwords) {
+    this.tokens = new Tokens(table);
+    this.users = new Users(table, passwords, tokens);
+    this.clock = clock;
+    this.function =
+        new HttpFunction(
+            "auth",
+            Map.of(
+                "POST /auth/users", this::register,
+                "POST /auth/tokens", this::login,
+                "DELETE /auth/tokens/current", this::revoke));
+  }
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, Context context) {
+    return function.handle(event, context);
+  }
+
+  /** The routes this handler serves, as {@code "METHOD /resource"}. */
+  public Set<String> routeKeys() {
+    return function.routeKeys();
+  }
+
+  private Response register(Request request) {
+    Credentials credentials = Credentials.forRegistration(request.jsonBody());
+    Instant now = clock.instant();
+    if (!users.register(credentials, now)) {
+      throw Problem.conflict("The userId '" + credentials.userId() + "' is taken.");
+    }
+    request.metrics().count(USERS_REGISTERED);
+    ObjectNode body = Json.object();
+    body.put("userId", credentials.userId());
+    body.put("createdAt", Timestamps.format(now));
+    return Response.created(body);
+  }
+
+  private Response login(Request request) {
+    Credentials credentials = Credentials.forLogin(request.jsonBody());
+    Instant now = clock.instant();
+    Users.Login outcome = users.login(credentials, now);
+    if (outcome instanceof Users.Locked locked) {
+      throw Problem.tooManyRequests(
+          "Too many failed logins for this userId; retry after the time given in Retry-After.",
+          locked.retryAfter());
+    }
+    if (outcome instanceof Users.Failed failed) {
+      request.metrics().count(LOGIN_FAILED);
+      if (failed.lockedNow()) {
+        request.metrics().count(ACCOUNT_LOCKED);
+      }
+      throw Problem.unauthorized(BAD_CREDENTIALS);
+    }
+    Tokens.Issued token = ((Users.Succeeded) outcome).token();
+    request.metrics().count(LOGIN_SUCCEEDED);
+    ObjectNode body = Json.object();
+    body.put("accessToken", token.value());
+    body.put("tokenType", "Bearer");
+    body.put("expiresIn", Tokens.TOKEN_LIFETIME.toSeconds());
+    body.put("expiresAt", Timestamps.format(token.expiresAt()));
+    return Response.created(body).withHeader("Cache-Control", "no-store");
+  }
+
+  private Response revoke(Request request) {
+    String caller = request.authenticatedCaller();
+    String token =
+        request
+            .header("Authorization")
+            .flatMap(Tokens::fromAuthorizationHeader)
+            .orElseThrow(() -> Problem.unauthorized("A bearer token is required."));
+    if (!tokens.revoke(token, caller)) {
+      throw Problem.unauthorized("The bearer token does not belong to the caller.");
+    }
+    request.metrics().count(TOKEN_REVOKED);
+    return Response.noContent();
+  }
+}

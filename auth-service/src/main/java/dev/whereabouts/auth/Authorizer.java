@@ -1,0 +1,160 @@
+package dev.whereabouts.auth;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.store.Aws;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API Gateway REQUEST authorizer for every route marked Bearer: resolves {@code Authorization:
+ * Bearer <token>} to a userId, or fails with {@code Unauthorized} so API Gateway answers 401.
+ *
+ * <p>The policy allows every method and path of the stage, not just the one called: API Gateway
+ * caches a policy per identity source and would otherwise refuse the token's other routes from the
+ * cache. Whether the caller may touch a resource is decided by the functions (owner checks), never
+ * by this policy.
+ */
+public final class Authorizer
+    implements RequestHandler<APIGatewayCustomAuthorizerEvent, Map<String, Object>> {
+  /** {@code arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path...}} */
+  private static final Pattern METHOD_ARN =
+      Pattern.compile(
+          "^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9]+)"
+              + "/([A-Za-z0-9._-]+)/([A-Z]+|\\*)/.*$");
+
+  private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+
+  private final Tokens tokens;
+  private final Clock clock;
+
+  /** Configured from the process environment (Lambda). */
+  public Authorizer() {
+    this(System.getenv());
+  }
+
+  /** Configured from an explicit environment (tests, local runner). */
+  public Authorizer(Map<String, String> environment) {
+    this(Environment.of(environment), Clock.systemUTC());
+  }
+
+  Authorizer(Environment env, Clock clock) {
+    this(new Tokens(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME"))), clock);
+  }
+
+  private Authorizer(Tokens tokens, Clock clock) {
+    this.tokens = tokens;
+    this.clock = clock;
+  }
+
+  /**
+   * Allows the request for the token's user, or throws {@link Unauthorized}.
+   *
+   * @throws Unauthorized when the token is missing, malformed, unknown, expired or revoked, or the
+   *     method ARN cannot be read
+   */
+  @Override
+  public Map<String, Object> handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
+    Log log = new Log("auth", context != null ? context.getFunctionName() : "authorizer");
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    if (event.getHeaders() != null) {
+      event.getHeaders().forEach((k, v) -> headers.put(k, v == null ? "" : v));
+    }
+    String requestId =
+        event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
+    String offered = headers.get("X-Correlation-Id");
+    String correlationId =
+        offered != null && CORRELATION_ID.matcher(offered).matches() ? offered : null;
+
+    String header = headers.get("Authorization");
+    Optional<String> token = Tokens.fromAuthorizationHeader(header);
+    if (token.isEmpty()) {
+      throw deny(log, requestId, correlationId, header == null ? "no token" : "malformed token");
+    }
+    Optional<String> resource = stageWildcard(event.getMethodArn());
+    if (resource.isEmpty()) {
+      throw deny(log, requestId, correlationId, "malformed methodArn");
+    }
+    Optional<String> userId;
+    try {
+      userId = tokens.resolve(token.get(), clock.instant());
+    } catch (RuntimeException e) {
+      // Not a 401: API Gateway answers 500 when the authorizer fails otherwise, and a client must
+      // not drop a valid token because the table was unreachable.
+      log.error("token lookup failed")
+          .with("requestId", requestId)
+          .with("correlationId", correlationId)
+          .error(e)
+          .write();
+      throw e;
+    }
+    if (userId.isEmpty()) {
+      throw deny(log, requestId, correlationId, "unknown, expired or revoked token");
+    }
+
+    log.info("authorize")
+        .with("outcome", "allow")
+        .with("userId", userId.get())
+        .with("requestId", requestId)
+        .with("correlationId", correlationId)
+        .write();
+    return allow(userId.get(), resource.get());
+  }
+
+  private static Unauthorized deny(Log log, String requestId, String correlationId, String reason) {
+    log.info("authorize")
+        .with("outcome", "deny")
+        .with("reason", reason)
+        .with("requestId", requestId)
+        .with("correlationId", correlationId)
+        .write();
+    return new Unauthorized();
+  }
+
+  /** {@code arn:...:{apiId}/{stage}/*}{@code /*} for a method ARN of that stage, if well-formed. */
+  static Optional<String> stageWildcard(String methodArn) {
+    if (methodArn == null) {
+      return Optional.empty();
+    }
+    Matcher m = METHOD_ARN.matcher(methodArn);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "arn:"
+            + m.group(1)
+            + ":execute-api:"
+            + m.group(2)
+            + ":"
+            + m.group(3)
+            + ":"
+            + m.group(4)
+            + "/"
+            + m.group(5)
+            + "/*/*");
+  }
+
+  private static Map<String, Object> allow(String userId, String resource) {
+    Map<String, Object> statement = new LinkedHashMap<>();
+    statement.put("Action", "execute-api:Invoke");
+    statement.put("Effect", "Allow");
+    statement.put("Resource", resource);
+    Map<String, Object> policy = new LinkedHashMap<>();
+    policy.put("Version", "2012-10-17");
+    policy.put("Statement", List.of(statement));
+    Map<String, Object> response = new LinkedHashMap<>();
+    response.put("principalId", userId);
+    response.put("policyDocument", policy);
+    response.put("context", Map.of("userId", userId));
+    return response;
+  }
+}
