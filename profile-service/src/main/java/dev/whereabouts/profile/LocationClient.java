@@ -1,0 +1,449 @@
+package dev.whereabouts.profile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.Timestamps;
+import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.store.Aws;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.AbortableInputStream;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.HttpExecuteResponse;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+
+/**
+ * The profile service's call to the location service: {@code GET {base}/locations/{userId}}, signed
+ * with SigV4 for API Gateway's AWS_IAM authorization, within a hard time budget.
+ *
+ * <p>The call never throws: whatever goes wrong (timeout, refused connection, 403, 5xx, a body that
+ * is not a location) becomes {@link Unavailable}, counted as {@value #LOOKUP_UNAVAILABLE} and
+ * logged once as WARN, so {@code GET /profiles} degrades instead of failing. Every call records
+ * {@value #LOOKUP_LATENCY}.
+ *
+ * <p>The budget is a wall-clock bound over everything the call does (credentials, connect, headers,
+ * body): the call runs on a daemon thread and the caller waits at most the budget, then aborts the
+ * connection. The HTTP client's own connect and read timeouts equal the budget too, so an abandoned
+ * thread does not linger. Built once per execution environment; thread-safe.
+ */
+public final class LocationClient {
+  /** How long a lookup may take unless {@code LOCATION_BUDGET_MS} says otherwise. */
+  public static final Duration DEFAULT_BUDGET = Duration.ofMillis(800);
+
+  /** The contract's ceiling for the budget. */
+  public static final Duration MAX_BUDGET = Duration.ofMillis(1000);
+
+  /** Time kept back from the Lambda invocation's remaining time, to still answer the client. */
+  public static final Duration INVOCATION_MARGIN = Duration.ofMillis(200);
+
+  /** The most of a response body that is read. A location is about 150 bytes. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  /** The SigV4 signing name of API Gateway's execute API. */
+  public static final String SIGNING_NAME = "execute-api";
+
+  /** Custom metric: how long a lookup took, in milliseconds (every lookup). */
+  public static final String LOOKUP_LATENCY = "LocationLookupLatency";
+
+  /** Custom metric: a lookup ended without an answer from the location service. */
+  public static final String LOOKUP_UNAVAILABLE = "LocationLookupUnavailable";
+
+  private static final Pattern DOMAIN_NAME =
+      Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})(:[0-9]{1,5})?$");
+  private static final Pattern STAGE = Pattern.compile("^[A-Za-z0-9_-]{1,128}$");
+
+  /** What a lookup found. */
+  public sealed interface Result permits Found, None, Unavailable {}
+
+  /** The location service answered with the user's location. */
+  public record Found(double latitude, double longitude, Optional<String> name, String updatedAt)
+      implements Result {
+    /** The representation merged into a profile. */
+    public ObjectNode toJson() {
+      ObjectNode json = Json.object();
+      json.put("latitude", latitude);
+      json.put("longitude", longitude);
+      json.put("name", name.orElse(null));
+      json.put("updatedAt", updatedAt);
+      return json;
+    }
+  }
+
+  /** The location service answered 404: the user has stored no location. */
+  public record None() implements Result {}
+
+  /** No usable answer; {@code reason} is for the log, never for the client. */
+  public record Unavailable(String reason) implements Result {}
+
+  /**
+   * One lookup: whose location, and where the request came from.
+   *
+   * @param userId the user (already validated)
+   * @param scheme the incoming request's {@code X-Forwarded-Proto}, to derive the base URL when
+   *     none is set ({@code https} unless it says {@code http})
+   * @param domainName the host the incoming request reached the API at (its request context)
+   * @param stage the stage of the incoming request, likewise
+   * @param requestId the incoming request's id, for the log
+   * @param correlationId passed on as {@code X-Correlation-Id}
+   */
+  public record Lookup(
+      String userId,
+      String scheme,
+      String domainName,
+      String stage,
+      String requestId,
+      String correlationId) {}
+
+  private final Optional<URI> apiUrl;
+  private final Duration budget;
+  private final String region;
+  private final AwsCredentialsProvider credentials;
+  private final AwsV4HttpSigner signer;
+  private final SdkHttpClient http;
+  private final ExecutorService calls;
+  private final Log log;
+
+  /**
+   * @param apiUrl the base URL of the API serving {@code /locations}; empty to derive it from each
+   *     request
+   * @param budget the time a lookup may take, at most {@link #MAX_BUDGET}
+   * @param region the signing region
+   * @param credentials the function's credentials, resolved on every call
+   * @param functionName for the log lines
+   */
+  public LocationClient(
+      Optional<URI> apiUrl,
+      Duration budget,
+      String region,
+      AwsCredentialsProvider credentials,
+      String functionName) {
+    if (budget.isNegative() || budget.isZero() || budget.compareTo(MAX_BUDGET) > 0) {
+      throw new IllegalArgumentException("budget must be 1 ms to " + MAX_BUDGET.toMillis() + " ms");
+    }
+    this.apiUrl = apiUrl;
+    this.budget = budget;
+    this.region = region;
+    this.credentials = credentials;
+    this.signer = AwsV4HttpSigner.create();
+    this.http =
+        UrlConnectionHttpClient.builder().connectionTimeout(budget).socketTimeout(budget).build();
+    this.calls =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "location-client");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.log = new Log("profile", functionName);
+  }
+
+  /**
+   * Configured from {@code LOCATION_API_URL} (optional), {@code LOCATION_BUDGET_MS} (optional,
+   * 1–1000, default 800), {@code AWS_REGION} and the function's credentials.
+   *
+   * @throws IllegalStateException naming the variable that is set wrongly, so init fails
+   */
+  public static LocationClient fromEnvironment(Environment env) {
+    return new LocationClient(
+        env.optional("LOCATION_API_URL").map(LocationClient::apiUrl),
+        budget(env.optional("LOCATION_BUDGET_MS")),
+        Aws.region(env).id(),
+        Aws.credentials(env),
+        env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("profile"));
+  }
+
+  /** The time budget of a lookup from {@code LOCATION_BUDGET_MS}. */
+  static Duration budget(Optional<String> millis) {
+    if (millis.isEmpty()) {
+      return DEFAULT_BUDGET;
+    }
+    long value;
+    try {
+      value = Long.parseLong(millis.get());
+    } catch (NumberFormatException e) {
+      value = -1;
+    }
+    if (value < 1 || value > MAX_BUDGET.toMillis()) {
+      throw new IllegalStateException(
+          "Environment variable LOCATION_BUDGET_MS must be a whole number of milliseconds from 1 to "
+              + MAX_BUDGET.toMillis()
+              + " (set it in template.yaml)");
+    }
+    return Duration.ofMillis(value);
+  }
+
+  /** The base URL from {@code LOCATION_API_URL}: absolute http(s), no trailing slash. */
+  static URI apiUrl(String value) {
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null
+        || uri.getScheme() == null
+        || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+        || uri.getHost() == null
+        || uri.getRawQuery() != null
+        || uri.getRawFragment() != null
+        || uri.getRawUserInfo() != null) {
+      throw new IllegalStateException(
+          "Environment variable LOCATION_API_URL must be an absolute http(s) URL such as"
+              + " https://abc123.execute-api.eu-central-1.amazonaws.com/prod");
+    }
+    String text = uri.toString();
+    while (text.endsWith("/")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    return URI.create(text);
+  }
+
+  /**
+   * The base URL of the API that invoked this function: {@code
+   * <X-Forwarded-Proto>://<requestContext.domainName>/<stage>}, e.g. {@code
+   * https://a1b2c3.execute-api.eu-central-1.amazonaws.com/prod}. API Gateway sets both parts, and
+   * so does the local runner ({@code http://127.0.0.1:3000/prod}). Behind a custom domain with a
+   * base path mapping, set {@code LOCATION_API_URL} instead.
+   *
+   * <p>Why derive it: in CloudFormation the function cannot name the API that invokes it (the API
+   * refers to the function, so the function referring to the API is a circular dependency). The
+   * location routes are on the same API, so the request context says where to call.
+   *
+   * @return empty when the parts are missing or not of the form API Gateway uses
+   */
+  public static Optional<URI> derivedApiUrl(String scheme, String domainName, String stage) {
+    if (domainName == null
+        || stage == null
+        || !DOMAIN_NAME.matcher(domainName).matches()
+        || !STAGE.matcher(stage).matches()) {
+      return Optional.empty();
+    }
+    String protocol = "http".equals(scheme) ? "http" : "https";
+    return Optional.of(URI.create(protocol + "://" + domainName + "/" + stage));
+  }
+
+  /**
+   * Looks the user's location up. Never throws; never takes longer than the budget, nor longer than
+   * the invocation's remaining time minus {@link #INVOCATION_MARGIN}.
+   *
+   * @param invocationTimeLeft the Lambda invocation's remaining time, when known
+   * @param metrics where {@value #LOOKUP_LATENCY} and {@value #LOOKUP_UNAVAILABLE} go
+   */
+  public Result find(Lookup lookup, Optional<Duration> invocationTimeLeft, Metrics metrics) {
+    long start = System.nanoTime();
+    Result result;
+    try {
+      result = findWithinBudget(lookup, invocationTimeLeft);
+    } catch (RuntimeException e) {
+      result = new Unavailable("unexpected error (" + e.getClass().getSimpleName() + ")");
+    }
+    double millis = (System.nanoTime() - start) / 1_000_000.0;
+    metrics.milliseconds(LOOKUP_LATENCY, millis);
+    if (result instanceof Unavailable unavailable) {
+      metrics.count(LOOKUP_UNAVAILABLE);
+      log.warn("location lookup unavailable")
+          .with("requestId", lookup.requestId())
+          .with("correlationId", lookup.correlationId())
+          .with("userId", lookup.userId())
+          .with("reason", unavailable.reason())
+          .with("latencyMs", Math.round(millis * 100) / 100.0)
+          .write();
+    }
+    return result;
+  }
+
+  private Result findWithinBudget(Lookup lookup, Optional<Duration> invocationTimeLeft) {
+    Optional<URI> base =
+        apiUrl.or(() -> derivedApiUrl(lookup.scheme(), lookup.domainName(), lookup.stage()));
+    if (base.isEmpty()) {
+      return new Unavailable("no LOCATION_API_URL and no API id/stage in the request context");
+    }
+    Duration allowed = budget;
+    if (invocationTimeLeft.isPresent()) {
+      Duration left = invocationTimeLeft.get().minus(INVOCATION_MARGIN);
+      if (left.compareTo(allowed) < 0) {
+        allowed = left;
+      }
+    }
+    if (allowed.isNegative() || allowed.isZero()) {
+      return new Unavailable("no time left in the invocation");
+    }
+
+    AtomicReference<ExecutableHttpRequest> inFlight = new AtomicReference<>();
+    Future<Result> call;
+    try {
+      call = calls.submit(() -> call(base.get(), lookup, inFlight));
+    } catch (RejectedExecutionException e) {
+      return new Unavailable("no thread to call on");
+    }
+    try {
+      return call.get(allowed.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      abort(call, inFlight);
+      return new Unavailable("timeout after " + allowed.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      abort(call, inFlight);
+      Thread.currentThread().interrupt();
+      return new Unavailable("interrupted");
+    } catch (ExecutionException e) {
+      return new Unavailable(describe(e.getCause()));
+    }
+  }
+
+  private static void abort(Future<Result> call, AtomicReference<ExecutableHttpRequest> inFlight) {
+    ExecutableHttpRequest request = inFlight.get();
+    if (request != null) {
+      request.abort();
+    }
+    call.cancel(true);
+  }
+
+  private static String describe(Throwable failure) {
+    if (failure instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (failure instanceof SocketTimeoutException) {
+      return "timeout (socket)";
+    }
+    if (failure instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    if (failure instanceof IOException) {
+      return "I/O error (" + failure.getClass().getSimpleName() + ")";
+    }
+    if (failure instanceof SdkClientException) {
+      return "credentials or signing failed (" + failure.getClass().getSimpleName() + ")";
+    }
+    return "unexpected error (" + failure.getClass().getSimpleName() + ")";
+  }
+
+  private Result call(URI base, Lookup lookup, AtomicReference<ExecutableHttpRequest> inFlight)
+      throws IOException {
+    SdkHttpRequest unsigned =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.GET)
+            .uri(URI.create(base + "/locations/" + lookup.userId()))
+            .putHeader("Accept", "application/json")
+            .putHeader("X-Correlation-Id", lookup.correlationId())
+            .build();
+    // Resolved per call: Lambda's credentials are temporary and the provider refreshes them.
+    AwsCredentialsIdentity identity = credentials.resolveCredentials();
+    SdkHttpRequest signed =
+        signer
+            .sign(
+                r ->
+                    r.identity(identity)
+                        .request(unsigned)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME))
+            .request();
+    ExecutableHttpRequest executable =
+        http.prepareRequest(HttpExecuteRequest.builder().request(signed).build());
+    inFlight.set(executable);
+    if (Thread.currentThread().isInterrupted()) {
+      executable.abort();
+      return new Unavailable("cancelled");
+    }
+    HttpExecuteResponse response = executable.call();
+    int status = response.httpResponse().statusCode();
+    try (InputStream body = response.responseBody().map(InputStream.class::cast).orElse(null)) {
+      if (status == 200) {
+        byte[] bytes = body == null ? new byte[0] : body.readNBytes(MAX_BODY_BYTES + 1);
+        if (bytes.length > MAX_BODY_BYTES) {
+          abortBody(response);
+          return new Unavailable("response body over " + MAX_BODY_BYTES + " bytes");
+        }
+        return location(bytes, lookup.userId());
+      }
+      if (status == 404) {
+        return new None();
+      }
+      if (status == 403) {
+        return new Unavailable("refused with 403 (IAM authorization)");
+      }
+      if (status >= 500) {
+        return new Unavailable("server error " + status);
+      }
+      return new Unavailable("unexpected status " + status);
+    }
+  }
+
+  private static void abortBody(HttpExecuteResponse response) {
+    response.responseBody().ifPresent(AbortableInputStream::abort);
+  }
+
+  /** Reads a location service {@code 200} body; anything not shaped like a location is refused. */
+  static Result location(byte[] body, String userId) {
+    JsonNode node;
+    try {
+      node = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return new Unavailable("unparsable response body");
+    }
+    if (node == null || !node.isObject()) {
+      return new Unavailable("response body is not a JSON object");
+    }
+    JsonNode owner = node.get("userId");
+    if (owner != null && !(owner.isTextual() && owner.textValue().equals(userId))) {
+      return new Unavailable("response body is for another user");
+    }
+    JsonNode latitude = node.get("latitude");
+    JsonNode longitude = node.get("longitude");
+    JsonNode name = node.get("name");
+    JsonNode updatedAt = node.get("updatedAt");
+    if (latitude == null
+        || !latitude.isNumber()
+        || !(Math.abs(latitude.doubleValue()) <= 90)
+        || longitude == null
+        || !longitude.isNumber()
+        || !(Math.abs(longitude.doubleValue()) <= 180)
+        || !(name == null || name.isNull() || name.isTextual())
+        || updatedAt == null
+        || !updatedAt.isTextual()
+        || !isTimestamp(updatedAt.textValue())) {
+      return new Unavailable("response body is not shaped like a location");
+    }
+    return new Found(
+        latitude.doubleValue(),
+        longitude.doubleValue(),
+        name == null || name.isNull() ? Optional.empty() : Optional.of(name.textValue()),
+        updatedAt.textValue());
+  }
+
+  private static boolean isTimestamp(String text) {
+    try {
+      Timestamps.parse(text);
+      return true;
+    } catch (DateTimeException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package dev.whereabouts.profile;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.http.HttpFunction;
+import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.http.Request;
+import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.store.Precondition;
+import dev.whereabouts.shared.store.VersionConflict;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The public profile API: {@code PUT} and {@code DELETE /profiles/{userId}} for the owner (bearer
+ * token), {@code GET} for anyone, with the user's location merged in from the location service.
+ *
+ * <p>{@code GET} never fails because of the location service: when it does not answer in time or
+ * answers nonsense, the profile comes with {@code "location": null, "locationStatus":
+ * "unavailable"} (see {@link LocationClient}). The location service is reached at {@code
+ * LOCATION_API_URL} or, when unset, through the API that invoked this function (derived from the
+ * request context: the template cannot hand the function its own API's URL without a circular
+ * dependency).
+ *
+ * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK clients, the
+ * location client and everything else expensive is built there, once per execution environment.
+ */
+public final class ProfileHandler
+    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+  /** Custom metric: a profile was written. */
+  public static final String PROFILE_UPDATED = "ProfileUpdated";
+
+  private final Profiles profiles;
+  private final LocationClient locations;
+  private final Clock clock;
+  private final HttpFunction function;
+
+  /** Configured from the process environment (Lambda). */
+  public ProfileHandler() {
+    this(System.getenv());
+  }
+
+  /** Configured from an explicit environment (tests, local runner). */
+  public ProfileHandler(Map<String, String> environment) {
+    this(Environment.of(environment), Clock.systemUTC());
+  }
+
+  ProfileHandler(Environment env, Clock clock) {
+    this(
+        new Profiles(Aws.dynamoDb(env), env.require("TABLE_NAME")),
+        LocationClient.fromEnvironment(env),
+        clock);
+  }
+
+  ProfileHandler(Profiles profiles, LocationClient locations, Clock clock) {
+    this.profiles = profiles;
+    this.locations = locations;
+    this.clock = clock;
+    this.function =
+        new HttpFunction(
+            "profile",
+            Map.of(
+                "PUT /profiles/{userId}", this::put,
+                "GET /profiles/{userId}", this::get,
+                "DELETE /profiles/{userId}", this::delete));
+  }
+
+  @Override
+  public APIGatewayProxyResponseEvent handleRequest(
+      APIGatewayProxyRequestEvent event, Context context) {
+    return function.handle(event, context);
+  }
+
+  /** The routes this handler serves, as {@code "METHOD /resource"}. */
+  public Set<String> routeKeys() {
+    return function.routeKeys();
+  }
+
+  private Response put(Request request) {
+    request.authenticatedCaller();
+    String userId = request.pathUserId();
+    Profile profile = Profile.parse(request.jsonBody());
+    request.requireOwner(userId);
+    Precondition precondition = request.precondition();
+    try {
+      StoredProfile stored = profiles.put(userId, profile, precondition, clock.instant());
+      request.metrics().count(PROFILE_UPDATED);
+      Response response =
+          stored.version() == 1 ? Response.created(stored.toJson()) : Response.ok(stored.toJson());
+      return response.withETag(stored.version());
+    } catch (VersionConflict e) {
+      throw preconditionFailed(userId, precondition);
+    }
+  }
+
+  /** Public; no ETag: the body merges two services' data, so clients take the body's version. */
+  private Response get(Request request) {
+    String userId = request.pathUserId();
+    StoredProfile stored =
+        profiles
+            .get(userId)
+            .orElseThrow(() -> Problem.notFound("No profile is stored for '" + userId + "'."));
+    LocationClient.Result location =
+        locations.find(
+            new LocationClient.Lookup(
+                userId,
+                request.header("X-Forwarded-Proto").orElse("https"),
+                request.domainName(),
+                request.stage(),
+                request.requestId(),
+                request.correlationId()),
+            request.remainingTime(),
+            request.metrics());
+    ObjectNode body = stored.toJson();
+    if (location instanceof LocationClient.Found found) {
+      body.set("location", found.toJson());
+      body.put("locationStatus", "ok");
+    } else {
+      body.putNull("location");
+      body.put("locationStatus", location instanceof LocationClient.None ? "none" : "unavailable");
+    }
+    return Response.ok(body);
+  }
+
+  private Response delete(Request request) {
+    request.authenticatedCaller();
+    String userId = request.pathUserId();
+    request.requireOwner(userId);
+    Precondition precondition = request.precondition();
+    try {
+      profiles.delete(userId, precondition);
+    } catch (VersionConflict e) {
+      throw preconditionFailed(userId, precondition);
+    }
+    return Response.noContent();
+  }
+
+  private static Problem preconditionFailed(String userId, Precondition precondition) {
+    return Problem.preconditionFailed(
+        precondition.kind() == Precondition.Kind.VERSION
+            ? "The profile of '" + userId + "' is not at version " + precondition.version() + "."
+            : "No profile is stored for '" + userId + "'.");
+  }
+}

@@ -1,0 +1,56 @@
+package dev.whereabouts.profile;
+
+import dev.whereabouts.shared.store.Precondition;
+import dev.whereabouts.shared.store.VersionedItems;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** The profile table: one item per user, keyed by {@code userId}. Owns every call on it. */
+public final class Profiles {
+  /** The table's partition key. */
+  public static final String KEY = "userId";
+
+  private final VersionedItems items;
+
+  public Profiles(DynamoDbClient dynamoDb, String table) {
+    this.items = new VersionedItems(dynamoDb, table, KEY);
+  }
+
+  /**
+   * Replaces the user's profile.
+   *
+   * @throws dev.whereabouts.shared.store.VersionConflict when the precondition fails
+   */
+  public StoredProfile put(String userId, Profile profile, Precondition precondition, Instant now) {
+    Map<String, AttributeValue> attributes = new HashMap<>();
+    attributes.put("displayName", AttributeValue.fromS(profile.displayName()));
+    attributes.put("bio", profile.bio().map(AttributeValue::fromS).orElse(null));
+    return fromItem(items.replace(userId, attributes, precondition, now));
+  }
+
+  /** The user's profile, if stored. */
+  public Optional<StoredProfile> get(String userId) {
+    return items.get(userId).map(Profiles::fromItem);
+  }
+
+  /**
+   * Deletes the user's profile (nothing stored is fine without a precondition).
+   *
+   * @throws dev.whereabouts.shared.store.VersionConflict when the precondition fails
+   */
+  public void delete(String userId, Precondition precondition) {
+    items.delete(userId, precondition);
+  }
+
+  private static StoredProfile fromItem(Map<String, AttributeValue> item) {
+    return new StoredProfile(
+        item.get(KEY).s(),
+        new Profile(item.get("displayName").s(), VersionedItems.stringOf(item, "bio")),
+        item.get(VersionedItems.UPDATED_AT).s(),
+        VersionedItems.longOf(item, VersionedItems.VERSION));
+  }
+}
