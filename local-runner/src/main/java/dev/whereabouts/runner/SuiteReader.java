@@ -141,8 +141,9 @@ public final class SuiteReader {
             if (path.equals("/*") && method.equals("*")) {
               stageThrottle = Optional.of(limits);
             } else {
-              // MethodSettings encode '/' in resource paths as '~1'.
-              methodThrottles.put(method.toUpperCase(Locale.ROOT) + " " + path.replace("~1", "/"), limits);
+              // MethodSettings encode the resource path's slashes as '~1' after a leading '/'.
+              String resourcePath = path.startsWith("/~1") ? path.substring(1).replace("~1", "/") : path;
+              methodThrottles.put(method.toUpperCase(Locale.ROOT) + " " + resourcePath, limits);
             }
           }
         }
@@ -239,9 +240,13 @@ public final class SuiteReader {
     String function = null;
     if (arn instanceof Map<?, ?> m && m.get("Fn::GetAtt") != null) {
       function = string(list(m.get("Fn::GetAtt")).get(0));
+    } else if (arn instanceof Map<?, ?> m && m.get("Ref") instanceof String ref && ref.endsWith(".Alias")) {
+      // !Ref Function.Alias: the published alias (SnapStart runs published versions only).
+      function = ref.substring(0, ref.length() - ".Alias".length());
     }
     if (function == null) {
-      throw new IllegalArgumentException("authorizer " + name + ": FunctionArn must be !GetAtt <Function>.Arn");
+      throw new IllegalArgumentException(
+          "authorizer " + name + ": FunctionArn must be !GetAtt <Function>.Arn or !Ref <Function>.Alias");
     }
     Map<String, Object> identity = map(a.get("Identity"));
     List<String> headers = new ArrayList<>();
