@@ -15,6 +15,7 @@ import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionConflict;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -39,6 +40,7 @@ public final class ProfileHandler
   private final Profiles profiles;
   private final LocationClient locations;
   private final Clock clock;
+  private final Optional<String> corsAllowOrigin;
   private final HttpFunction function;
 
   /** Configured from the process environment (Lambda). */
@@ -55,13 +57,24 @@ public final class ProfileHandler
     this(
         new Profiles(Aws.dynamoDb(env), env.require("TABLE_NAME")),
         LocationClient.fromEnvironment(env),
-        clock);
+        clock,
+        env.optional("CORS_ALLOW_ORIGIN"));
   }
 
   ProfileHandler(Profiles profiles, LocationClient locations, Clock clock) {
+    this(profiles, locations, clock, Optional.empty());
+  }
+
+  /**
+   * @param corsAllowOrigin the origin browsers may read public profiles from ({@code
+   *     CORS_ALLOW_ORIGIN}); API Gateway answers the preflight, the function the actual GET
+   */
+  ProfileHandler(
+      Profiles profiles, LocationClient locations, Clock clock, Optional<String> corsAllowOrigin) {
     this.profiles = profiles;
     this.locations = locations;
     this.clock = clock;
+    this.corsAllowOrigin = corsAllowOrigin;
     this.function =
         new HttpFunction(
             "profile",
@@ -125,7 +138,10 @@ public final class ProfileHandler
       body.putNull("location");
       body.put("locationStatus", location instanceof LocationClient.None ? "none" : "unavailable");
     }
-    return Response.ok(body);
+    Response response = Response.ok(body);
+    return corsAllowOrigin
+        .map(o -> response.withHeader("Access-Control-Allow-Origin", o))
+        .orElse(response);
   }
 
   private Response delete(Request request) {

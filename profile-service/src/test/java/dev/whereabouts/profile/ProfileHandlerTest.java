@@ -297,6 +297,22 @@ class ProfileHandlerTest {
   }
 
   @Test
+  void browsersFromTheConfiguredOriginMayReadPublicProfiles() {
+    call(put("cora", "cora", MICHAEL).build());
+    ProfileHandler withCors =
+        new ProfileHandler(
+            environment(Map.of("CORS_ALLOW_ORIGIN", "https://app.example.com")),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    APIGatewayProxyResponseEvent response = withCors.handleRequest(get("cora").build(), null);
+    assertEquals(200, response.getStatusCode());
+    assertEquals(
+        "https://app.example.com", response.getHeaders().get("Access-Control-Allow-Origin"));
+    assertFalse(
+        call(get("cora").build()).getHeaders().containsKey("Access-Control-Allow-Origin"),
+        "none unless configured");
+  }
+
+  @Test
   void getIsPublicAndCarriesNoETag() throws Exception {
     call(put("jens", "jens", MICHAEL).build());
     call(put("jens", "jens", MICHAEL).build());
