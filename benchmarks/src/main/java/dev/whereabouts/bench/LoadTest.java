@@ -14,8 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A closed-loop load generator: CLIENTS threads each send GET URL back to back for SECONDS after
- * a warm-up, then it prints requests/s, latency percentiles and the count of non-2xx answers.
+ * A closed-loop load generator: CLIENTS threads each send GET URL back to back for SECONDS after a
+ * warm-up, then it prints requests/s, latency percentiles and the count of non-2xx answers.
  *
  * <p>Usage: {@code LoadTest URL CLIENTS SECONDS [WARMUP_SECONDS]}. Loopback targets only.
  */
@@ -58,8 +58,15 @@ public final class LoadTest {
     Arrays.sort(latencies);
     System.out.printf(
         "clients=%d seconds=%.1f requests=%d errors=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms%n",
-        clients, elapsed, n, errors.get(), n / elapsed,
-        pct(latencies, 0.50), pct(latencies, 0.90), pct(latencies, 0.99), pct(latencies, 1.0));
+        clients,
+        elapsed,
+        n,
+        errors.get(),
+        n / elapsed,
+        pct(latencies, 0.50),
+        pct(latencies, 0.90),
+        pct(latencies, 0.99),
+        pct(latencies, 1.0));
     System.exit(0);
   }
 
@@ -79,7 +86,8 @@ public final class LoadTest {
                   long t0 = System.nanoTime();
                   int status;
                   try {
-                    status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    status =
+                        http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                   } catch (Exception e) {
                     status = -1;
                   }

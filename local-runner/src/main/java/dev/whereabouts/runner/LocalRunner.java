@@ -20,7 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -127,7 +126,8 @@ public final class LocalRunner implements AutoCloseable {
   /** Reads the template, starts DynamoDB Local, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
-    Suite suite = SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
+    Suite suite =
+        SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
     for (Suite.Function f : suite.functions()) {
       if (!Files.isRegularFile(f.jar())) {
         throw new StartupException(
@@ -147,7 +147,9 @@ public final class LocalRunner implements AutoCloseable {
     for (TableSpec table : suite.tables()) {
       boolean created = dynamoDb.createTable(table);
       console.runner(
-          "table " + table.name() + (created ? " created" : " kept from " + options.dataDir().orElseThrow()));
+          "table "
+              + table.name()
+              + (created ? " created" : " kept from " + options.dataDir().orElseThrow()));
     }
 
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
@@ -182,7 +184,8 @@ public final class LocalRunner implements AutoCloseable {
                 public void coldStart(String function, int environment, double initMs) {
                   console.runner(
                       String.format(
-                          "%s: cold start, environment #%d, init %.0f ms", function, environment, initMs));
+                          "%s: cold start, environment #%d, init %.0f ms",
+                          function, environment, initMs));
                 }
 
                 @Override
@@ -215,11 +218,14 @@ public final class LocalRunner implements AutoCloseable {
     } catch (IOException e) {
       throw new StartupException("cannot listen on port " + options.port() + ": " + e.getMessage());
     }
-    workers = Executors.newFixedThreadPool(64, r -> {
-      Thread t = new Thread(r, "gateway");
-      t.setDaemon(true);
-      return t;
-    });
+    workers =
+        Executors.newFixedThreadPool(
+            64,
+            r -> {
+              Thread t = new Thread(r, "gateway");
+              t.setDaemon(true);
+              return t;
+            });
     http.setExecutor(workers);
     http.createContext(
         "/_local/metrics",
@@ -238,15 +244,20 @@ public final class LocalRunner implements AutoCloseable {
 
   private void printBanner(Suite suite, double startMs) {
     String base = baseUrl();
-    console.runner(String.format("ready in %.0f ms on %s (stage %s also served at %s/%s)", startMs, base, suite.stage(), base, suite.stage()));
+    console.runner(
+        String.format(
+            "ready in %.0f ms on %s (stage %s also served at %s/%s)",
+            startMs, base, suite.stage(), base, suite.stage()));
     for (ApiRoute r : new RouteTable(suite.routes()).routes()) {
       String auth =
           r.auth() instanceof ApiRoute.AuthorizerAuth a
               ? "Bearer (" + a.name() + ")"
               : r.auth() instanceof ApiRoute.IamAuth ? "AWS_IAM" : "none";
-      console.runner(String.format("  %-7s %-28s %-22s -> %s", r.method(), r.resource(), auth, r.function()));
+      console.runner(
+          String.format("  %-7s %-28s %-22s -> %s", r.method(), r.resource(), auth, r.function()));
     }
-    console.runner("  GET     /_local/metrics              invocations, cold starts, durations, custom metrics");
+    console.runner(
+        "  GET     /_local/metrics              invocations, cold starts, durations, custom metrics");
     console.runner("try it:");
     for (String line : CurlSession.lines(base)) {
       console.runner("  " + line);

@@ -34,11 +34,11 @@ import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads template.yaml (AWS SAM) into a {@link Suite}: functions (with Globals), the REST API's
- * routes from the functions' {@code Api} events, the authorizer, request models, gateway
- * responses, throttling, tables, and which roles may {@code execute-api:Invoke}. Intrinsic
- * functions are resolved as CloudFormation would for a local account: {@code Ref} to parameters
- * (defaults or overrides) and tables (their names), {@code Fn::Sub}, {@code Fn::GetAtt}, {@code
- * Fn::If} with simple conditions.
+ * routes from the functions' {@code Api} events, the authorizer, request models, gateway responses,
+ * throttling, tables, and which roles may {@code execute-api:Invoke}. Intrinsic functions are
+ * resolved as CloudFormation would for a local account: {@code Ref} to parameters (defaults or
+ * overrides) and tables (their names), {@code Fn::Sub}, {@code Fn::GetAtt}, {@code Fn::If} with
+ * simple conditions.
  */
 public final class SuiteReader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +51,8 @@ public final class SuiteReader {
   private final String region;
   private String stage = "prod";
 
-  private SuiteReader(Path template, Map<String, Object> root, Map<String, String> overrides, String region)
+  private SuiteReader(
+      Path template, Map<String, Object> root, Map<String, String> overrides, String region)
       throws StartupException {
     this.templateDir = template.toAbsolutePath().getParent();
     this.resourcesRoot = root;
@@ -66,7 +67,8 @@ public final class SuiteReader {
     }
     for (String name : overrides.keySet()) {
       if (!map(root.get("Parameters")).containsKey(name)) {
-        throw new StartupException("--parameter-overrides: the template has no parameter '" + name + "'");
+        throw new StartupException(
+            "--parameter-overrides: the template has no parameter '" + name + "'");
       }
     }
     parameters.putAll(overrides);
@@ -79,7 +81,8 @@ public final class SuiteReader {
     try {
       text = Files.readString(template);
     } catch (NoSuchFileException e) {
-      throw new StartupException(template + " not found; run from the repository or pass --template FILE");
+      throw new StartupException(
+          template + " not found; run from the repository or pass --template FILE");
     } catch (IOException e) {
       throw new StartupException("cannot read " + template + ": " + e.getMessage());
     }
@@ -88,13 +91,20 @@ public final class SuiteReader {
       root = new Yaml(new CloudFormationConstructor()).load(text);
     } catch (MarkedYAMLException e) {
       throw new StartupException(
-          template + ":" + (e.getProblemMark().getLine() + 1) + ": " + e.getProblem()
-              + " (column " + (e.getProblemMark().getColumn() + 1) + ")");
+          template
+              + ":"
+              + (e.getProblemMark().getLine() + 1)
+              + ": "
+              + e.getProblem()
+              + " (column "
+              + (e.getProblemMark().getColumn() + 1)
+              + ")");
     } catch (RuntimeException e) {
       throw new StartupException(template + ": not valid YAML: " + e.getMessage());
     }
     if (!(root instanceof Map<?, ?>)) {
-      throw new StartupException(template + ": not a CloudFormation template (no top-level mapping)");
+      throw new StartupException(
+          template + ": not a CloudFormation template (no top-level mapping)");
     }
     try {
       return new SuiteReader(template, map(root), overrides, region).suite();
@@ -122,7 +132,10 @@ public final class SuiteReader {
         case "AWS::Serverless::Api" -> {
           stage = string(resolve(props.get("StageName")));
           Map<String, Object> auth = map(props.get("Auth"));
-          defaultAuthorizer = auth.get("DefaultAuthorizer") == null ? null : string(resolve(auth.get("DefaultAuthorizer")));
+          defaultAuthorizer =
+              auth.get("DefaultAuthorizer") == null
+                  ? null
+                  : string(resolve(auth.get("DefaultAuthorizer")));
           map(auth.get("Authorizers")).forEach((name, a) -> authorizers.put(name, map(a)));
           map(props.get("Models")).forEach((name, m) -> models.put(name, map(resolve(m))));
           map(props.get("GatewayResponses"))
@@ -135,14 +148,19 @@ public final class SuiteReader {
             Throttle.Limits limits =
                 new Throttle.Limits(
                     number(resolve(s.get("ThrottlingRateLimit"))),
-                    (int) number(resolve(s.getOrDefault("ThrottlingBurstLimit", s.get("ThrottlingRateLimit")))));
+                    (int)
+                        number(
+                            resolve(
+                                s.getOrDefault(
+                                    "ThrottlingBurstLimit", s.get("ThrottlingRateLimit")))));
             String path = string(resolve(s.getOrDefault("ResourcePath", "/*")));
             String method = string(resolve(s.getOrDefault("HttpMethod", "*")));
             if (path.equals("/*") && method.equals("*")) {
               stageThrottle = Optional.of(limits);
             } else {
               // MethodSettings encode the resource path's slashes as '~1' after a leading '/'.
-              String resourcePath = path.startsWith("/~1") ? path.substring(1).replace("~1", "/") : path;
+              String resourcePath =
+                  path.startsWith("/~1") ? path.substring(1).replace("~1", "/") : path;
               methodThrottles.put(method.toUpperCase(Locale.ROOT) + " " + resourcePath, limits);
             }
           }
@@ -170,7 +188,9 @@ public final class SuiteReader {
         String path = string(resolve(ep.get("Path")));
         Map<String, Object> auth = map(ep.get("Auth"));
         String authorizerName =
-            auth.containsKey("Authorizer") ? string(resolve(auth.get("Authorizer"))) : defaultAuthorizer;
+            auth.containsKey("Authorizer")
+                ? string(resolve(auth.get("Authorizer")))
+                : defaultAuthorizer;
         ApiRoute.Auth routeAuth;
         if (authorizerName == null || authorizerName.equals("NONE")) {
           routeAuth = new ApiRoute.NoAuth();
@@ -179,16 +199,19 @@ public final class SuiteReader {
         } else {
           Map<String, Object> a = authorizers.get(authorizerName);
           if (a == null) {
-            throw new IllegalArgumentException(method + " " + path + " names unknown authorizer " + authorizerName);
+            throw new IllegalArgumentException(
+                method + " " + path + " names unknown authorizer " + authorizerName);
           }
           routeAuth = authorizer(authorizerName, a);
         }
         Optional<JsonNode> schema = Optional.empty();
         Map<String, Object> requestModel = map(ep.get("RequestModel"));
-        if (requestModel.get("Model") != null && !Boolean.FALSE.equals(requestModel.get("ValidateBody"))) {
+        if (requestModel.get("Model") != null
+            && !Boolean.FALSE.equals(requestModel.get("ValidateBody"))) {
           Map<String, Object> model = models.get(string(resolve(requestModel.get("Model"))));
           if (model == null) {
-            throw new IllegalArgumentException(method + " " + path + " names unknown model " + requestModel.get("Model"));
+            throw new IllegalArgumentException(
+                method + " " + path + " names unknown model " + requestModel.get("Model"));
           }
           schema = Optional.of(JSON.valueToTree(model));
         }
@@ -203,7 +226,14 @@ public final class SuiteReader {
       }
     }
     return new Suite(
-        stage, region, functions, routes, tables, gatewayResponses, stageThrottle, invokePolicies(functions));
+        stage,
+        region,
+        functions,
+        routes,
+        tables,
+        gatewayResponses,
+        stageThrottle,
+        invokePolicies(functions));
   }
 
   private final Map<String, Object> resourcesRoot;
@@ -212,12 +242,15 @@ public final class SuiteReader {
     return resourcesRoot;
   }
 
-  private Suite.Function function(String id, Map<String, Object> props, Map<String, Object> globals) {
+  private Suite.Function function(
+      String id, Map<String, Object> props, Map<String, Object> globals) {
     String codeUri = string(resolve(props.get("CodeUri")));
     Path jar = templateDir.resolve(codeUri).normalize();
-    String module = Path.of(codeUri).getNameCount() > 0 ? Path.of(codeUri).getName(0).toString() : codeUri;
+    String module =
+        Path.of(codeUri).getNameCount() > 0 ? Path.of(codeUri).getName(0).toString() : codeUri;
     Map<String, String> env = new LinkedHashMap<>();
-    Map<String, Object> variables = new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
+    Map<String, Object> variables =
+        new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
     variables.putAll(map(map(map(resolveShallow(props.get("Environment"))).get("Variables"))));
     for (Map.Entry<String, Object> v : variables.entrySet()) {
       Object value = resolve(v.getValue());
@@ -240,20 +273,27 @@ public final class SuiteReader {
     String function = null;
     if (arn instanceof Map<?, ?> m && m.get("Fn::GetAtt") != null) {
       function = string(list(m.get("Fn::GetAtt")).get(0));
-    } else if (arn instanceof Map<?, ?> m && m.get("Ref") instanceof String ref && ref.endsWith(".Alias")) {
+    } else if (arn instanceof Map<?, ?> m
+        && m.get("Ref") instanceof String ref
+        && ref.endsWith(".Alias")) {
       // !Ref Function.Alias: the published alias (SnapStart runs published versions only).
       function = ref.substring(0, ref.length() - ".Alias".length());
     }
     if (function == null) {
       throw new IllegalArgumentException(
-          "authorizer " + name + ": FunctionArn must be !GetAtt <Function>.Arn or !Ref <Function>.Alias");
+          "authorizer "
+              + name
+              + ": FunctionArn must be !GetAtt <Function>.Arn or !Ref <Function>.Alias");
     }
     Map<String, Object> identity = map(a.get("Identity"));
     List<String> headers = new ArrayList<>();
     for (Object h : list(identity.get("Headers"))) {
       headers.add(string(resolve(h)));
     }
-    int ttl = identity.get("ReauthorizeEvery") == null ? 300 : (int) number(resolve(identity.get("ReauthorizeEvery")));
+    int ttl =
+        identity.get("ReauthorizeEvery") == null
+            ? 300
+            : (int) number(resolve(identity.get("ReauthorizeEvery")));
     return new ApiRoute.AuthorizerAuth(name, function, headers, ttl);
   }
 
@@ -262,8 +302,10 @@ public final class SuiteReader {
     map(map(g.get("ResponseParameters")).get("Headers"))
         .forEach((k, v) -> headers.put(k, string(resolve(v))));
     Object template = map(g.get("ResponseTemplates")).get("application/json");
-    Integer status = g.get("StatusCode") == null ? null : (int) number(resolve(g.get("StatusCode")));
-    return new GatewayResponses.Template(status, headers, template == null ? null : string(resolve(template)));
+    Integer status =
+        g.get("StatusCode") == null ? null : (int) number(resolve(g.get("StatusCode")));
+    return new GatewayResponses.Template(
+        status, headers, template == null ? null : string(resolve(template)));
   }
 
   private TableSpec table(String id, Map<String, Object> props) {
@@ -293,14 +335,19 @@ public final class SuiteReader {
     return new TableSpec(id, name, hashKey, type, ttlAttribute);
   }
 
-  /** Statements granting execute-api:Invoke, per function, from its Policies and attached AWS::IAM::Policy resources. */
+  /**
+   * Statements granting execute-api:Invoke, per function, from its Policies and attached
+   * AWS::IAM::Policy resources.
+   */
   private Map<String, Policy> invokePolicies(List<Suite.Function> functions) {
     Map<String, List<Object>> statements = new LinkedHashMap<>();
     for (Suite.Function f : functions) {
       Map<String, Object> props = map(map(resources.get(f.logicalId())).get("Properties"));
       for (Object p : list(props.get("Policies"))) {
         if (p instanceof Map<?, ?> m && m.get("Statement") != null) {
-          statements.computeIfAbsent(f.logicalId(), k -> new ArrayList<>()).addAll(list(resolve(m.get("Statement"))));
+          statements
+              .computeIfAbsent(f.logicalId(), k -> new ArrayList<>())
+              .addAll(list(resolve(m.get("Statement"))));
         }
       }
     }
@@ -342,7 +389,9 @@ public final class SuiteReader {
   // ---- intrinsic functions -------------------------------------------------------------
 
   private Object resolveShallow(Object value) {
-    return value instanceof Map<?, ?> m && m.size() == 1 && m.keySet().iterator().next() instanceof String k
+    return value instanceof Map<?, ?> m
+            && m.size() == 1
+            && m.keySet().iterator().next() instanceof String k
             && (k.equals("Fn::If") || k.equals("Ref"))
         ? resolve(value)
         : value;
@@ -460,7 +509,8 @@ public final class SuiteReader {
     String type = String.valueOf(resource.get("Type"));
     Map<String, Object> props = map(resource.get("Properties"));
     return switch (type) {
-      case "AWS::DynamoDB::Table" -> props.get("TableName") == null ? name : string(resolve(props.get("TableName")));
+      case "AWS::DynamoDB::Table" ->
+          props.get("TableName") == null ? name : string(resolve(props.get("TableName")));
       case "AWS::Serverless::Api" -> LocalRunner.API_ID;
       default -> name;
     };
@@ -470,7 +520,12 @@ public final class SuiteReader {
     Map<String, Object> r = map(resources.get(resource));
     String type = String.valueOf(r.get("Type"));
     if (type.equals("AWS::DynamoDB::Table") && attribute.equals("Arn")) {
-      return "arn:aws:dynamodb:" + region + ":" + LocalRunner.ACCOUNT_ID + ":table/" + ref(resource);
+      return "arn:aws:dynamodb:"
+          + region
+          + ":"
+          + LocalRunner.ACCOUNT_ID
+          + ":table/"
+          + ref(resource);
     }
     if (type.equals("AWS::Serverless::Function") && attribute.equals("Arn")) {
       return "arn:aws:lambda:" + region + ":" + LocalRunner.ACCOUNT_ID + ":function:" + resource;
@@ -531,9 +586,27 @@ public final class SuiteReader {
     CloudFormationConstructor() {
       super(new LoaderOptions());
       for (String fn :
-          List.of("Ref", "Condition", "Sub", "GetAtt", "If", "Equals", "Not", "And", "Or", "Select",
-              "Join", "Split", "FindInMap", "ImportValue", "Base64", "Cidr", "GetAZs", "Transform",
-              "ToJsonString", "Length")) {
+          List.of(
+              "Ref",
+              "Condition",
+              "Sub",
+              "GetAtt",
+              "If",
+              "Equals",
+              "Not",
+              "And",
+              "Or",
+              "Select",
+              "Join",
+              "Split",
+              "FindInMap",
+              "ImportValue",
+              "Base64",
+              "Cidr",
+              "GetAZs",
+              "Transform",
+              "ToJsonString",
+              "Length")) {
         String longName = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
         yamlConstructors.put(
             new Tag("!" + fn),

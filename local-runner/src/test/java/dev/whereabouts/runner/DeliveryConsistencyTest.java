@@ -22,12 +22,15 @@ class DeliveryConsistencyTest {
   private static final Path ROOT = Suite.repositoryRoot();
 
   private static Object yaml(String file) throws Exception {
-    return new Yaml(new SuiteReader.CloudFormationConstructor()).load(Files.readString(ROOT.resolve(file)));
+    return new Yaml(new SuiteReader.CloudFormationConstructor())
+        .load(Files.readString(ROOT.resolve(file)));
   }
 
   /** The README's test command: the `mvn … verify` in its table of the two commands. */
   private static String readmeTestCommand() throws Exception {
-    Matcher m = Pattern.compile("\\| run the tests \\| `([^`]+)` \\|").matcher(Files.readString(ROOT.resolve("README.md")));
+    Matcher m =
+        Pattern.compile("\\| run the tests \\| `([^`]+)` \\|")
+            .matcher(Files.readString(ROOT.resolve("README.md")));
     assertTrue(m.find(), "README.md states the test command in its table");
     return m.group(1);
   }
@@ -38,7 +41,9 @@ class DeliveryConsistencyTest {
     Map<String, Object> spec = (Map<String, Object>) yaml("buildspec.yml");
     @SuppressWarnings("unchecked")
     List<Object> commands =
-        (List<Object>) ((Map<String, Object>) ((Map<String, Object>) spec.get("phases")).get("build")).get("commands");
+        (List<Object>)
+            ((Map<String, Object>) ((Map<String, Object>) spec.get("phases")).get("build"))
+                .get("commands");
     assertTrue(commands.contains(readmeTestCommand()), "buildspec.yml build commands: " + commands);
   }
 
@@ -53,7 +58,9 @@ class DeliveryConsistencyTest {
   void everyStackOutputThePipelineReadsExistsInTheTemplate() throws Exception {
     Set<String> read = new LinkedHashSet<>();
     Pattern outputKey = Pattern.compile("OutputKey=='([A-Za-z0-9]+)'");
-    for (String file : List.of("buildspec.yml", "buildspec-acceptance.yml", "buildspec-gate.yml", "pipeline.yaml")) {
+    for (String file :
+        List.of(
+            "buildspec.yml", "buildspec-acceptance.yml", "buildspec-gate.yml", "pipeline.yaml")) {
       Matcher m = outputKey.matcher(Files.readString(ROOT.resolve(file)));
       while (m.find()) {
         read.add(m.group(1));
@@ -61,7 +68,8 @@ class DeliveryConsistencyTest {
     }
     assertFalse(read.isEmpty(), "the acceptance stage reads the API URL from the stack outputs");
     @SuppressWarnings("unchecked")
-    Map<String, Object> outputs = (Map<String, Object>) ((Map<String, Object>) yaml("template.yaml")).get("Outputs");
+    Map<String, Object> outputs =
+        (Map<String, Object>) ((Map<String, Object>) yaml("template.yaml")).get("Outputs");
     List<String> missing = new ArrayList<>();
     for (String key : read) {
       if (!outputs.containsKey(key)) {
@@ -74,14 +82,19 @@ class DeliveryConsistencyTest {
   @Test
   void everyParameterThePipelinePassesExistsInTheTemplate() throws Exception {
     @SuppressWarnings("unchecked")
-    Map<String, Object> parameters = (Map<String, Object>) ((Map<String, Object>) yaml("template.yaml")).get("Parameters");
-    Matcher m = Pattern.compile("ParameterOverrides: '\\{([^']*)\\}'").matcher(Files.readString(ROOT.resolve("pipeline.yaml")));
+    Map<String, Object> parameters =
+        (Map<String, Object>) ((Map<String, Object>) yaml("template.yaml")).get("Parameters");
+    Matcher m =
+        Pattern.compile("ParameterOverrides: '\\{([^']*)\\}'")
+            .matcher(Files.readString(ROOT.resolve("pipeline.yaml")));
     int seen = 0;
     while (m.find()) {
       Matcher name = Pattern.compile("\"([A-Za-z0-9]+)\"\\s*:").matcher(m.group(1));
       while (name.find()) {
         seen++;
-        assertTrue(parameters.containsKey(name.group(1)), "template.yaml has no parameter " + name.group(1));
+        assertTrue(
+            parameters.containsKey(name.group(1)),
+            "template.yaml has no parameter " + name.group(1));
       }
     }
     assertTrue(seen > 0);

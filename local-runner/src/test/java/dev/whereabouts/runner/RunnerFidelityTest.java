@@ -47,10 +47,17 @@ class RunnerFidelityTest {
   @BeforeAll
   static void start() throws Exception {
     FixtureJar.build(dir.resolve("fixture.jar"));
-    try (InputStream template = RunnerFidelityTest.class.getResourceAsStream("/fixture/template.yaml")) {
+    try (InputStream template =
+        RunnerFidelityTest.class.getResourceAsStream("/fixture/template.yaml")) {
       Files.copy(template, dir.resolve("template.yaml"));
     }
-    runner = runner("--template", dir.resolve("template.yaml").toString(), "--port", Integer.toString(freePort()), "--no-color");
+    runner =
+        runner(
+            "--template",
+            dir.resolve("template.yaml").toString(),
+            "--port",
+            Integer.toString(freePort()),
+            "--no-color");
     runner.start();
     base = runner.baseUrl();
   }
@@ -61,7 +68,8 @@ class RunnerFidelityTest {
   }
 
   private static LocalRunner runner(String... args) throws Exception {
-    return LocalRunner.create(RunnerOptions.parse(args), new PrintStream(new ByteArrayOutputStream(), true));
+    return LocalRunner.create(
+        RunnerOptions.parse(args), new PrintStream(new ByteArrayOutputStream(), true));
   }
 
   private static int freePort() throws Exception {
@@ -78,7 +86,8 @@ class RunnerFidelityTest {
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static HttpResponse<String> post(String path, String body, String... headers) throws Exception {
+  private static HttpResponse<String> post(String path, String body, String... headers)
+      throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(base + path))
             .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -102,7 +111,8 @@ class RunnerFidelityTest {
     assertEquals(512, body.get("memory").asInt());
     int remaining = body.get("remainingMs").asInt();
     assertTrue(remaining > 0 && remaining <= 1000, "remaining " + remaining);
-    assertEquals(r.headers().firstValue("x-amzn-RequestId").orElseThrow(), body.get("requestId").asText());
+    assertEquals(
+        r.headers().firstValue("x-amzn-RequestId").orElseThrow(), body.get("requestId").asText());
     assertEquals("hello-eu-central-1", body.get("greeting").asText());
     assertEquals("/slow", body.get("resource").asText());
     assertEquals("test", body.get("stage").asText());
@@ -118,7 +128,11 @@ class RunnerFidelityTest {
     String before = json(get("/slow")).get("instance").asText();
     HttpResponse<String> slow = get("/slow?sleepMs=2500");
     assertEquals(502, slow.statusCode(), slow.body());
-    assertTrue(slow.headers().firstValue("Content-Type").orElseThrow().startsWith("application/problem+json"));
+    assertTrue(
+        slow.headers()
+            .firstValue("Content-Type")
+            .orElseThrow()
+            .startsWith("application/problem+json"));
     String after = json(get("/slow")).get("instance").asText();
     assertNotEquals(before, after, "the timed-out environment is gone");
   }
@@ -153,8 +167,15 @@ class RunnerFidelityTest {
     assertEquals(401, get("/things").statusCode());
     HttpResponse<String> garbage = get("/things", "Authorization", "garbage");
     assertEquals(401, garbage.statusCode());
-    assertTrue(garbage.headers().firstValue("Content-Type").orElseThrow().startsWith("application/problem+json"));
-    assertEquals(garbage.headers().firstValue("X-Request-Id").orElseThrow(), json(garbage).get("requestId").asText());
+    assertTrue(
+        garbage
+            .headers()
+            .firstValue("Content-Type")
+            .orElseThrow()
+            .startsWith("application/problem+json"));
+    assertEquals(
+        garbage.headers().firstValue("X-Request-Id").orElseThrow(),
+        json(garbage).get("requestId").asText());
     assertEquals(403, get("/things", "Authorization", "deny-eve").statusCode());
     HttpResponse<String> allowed = get("/things", "Authorization", "allow-bob");
     assertEquals(200, allowed.statusCode());
@@ -164,7 +185,8 @@ class RunnerFidelityTest {
   @Test
   void aCachedNarrowPolicyDoesNotOpenOtherRoutes() throws Exception {
     assertEquals(200, get("/things", "Authorization", "narrow-nina").statusCode());
-    assertEquals(403, post("/things", "{\"name\":\"ok\"}", "Authorization", "narrow-nina").statusCode());
+    assertEquals(
+        403, post("/things", "{\"name\":\"ok\"}", "Authorization", "narrow-nina").statusCode());
   }
 
   @Test
@@ -180,11 +202,14 @@ class RunnerFidelityTest {
 
   @Test
   void bodiesAreValidatedAgainstTheTemplatesModel() throws Exception {
-    HttpResponse<String> invalid = post("/things", "{\"name\":\"too long\"}", "Authorization", "allow-val");
+    HttpResponse<String> invalid =
+        post("/things", "{\"name\":\"too long\"}", "Authorization", "allow-val");
     assertEquals(400, invalid.statusCode());
     assertTrue(json(invalid).get("detail").asText().contains("too long"), invalid.body());
-    assertEquals(400, post("/things", "{\"nom\":\"x\"}", "Authorization", "allow-val").statusCode());
-    assertEquals(200, post("/things", "{\"name\":\"ok\"}", "Authorization", "allow-val").statusCode());
+    assertEquals(
+        400, post("/things", "{\"nom\":\"x\"}", "Authorization", "allow-val").statusCode());
+    assertEquals(
+        200, post("/things", "{\"name\":\"ok\"}", "Authorization", "allow-val").statusCode());
   }
 
   @Test
@@ -194,13 +219,16 @@ class RunnerFidelityTest {
     assertEquals("MISSING_AUTHENTICATION_TOKEN", json(r).get("title").asText());
   }
 
-  private static HttpResponse<String> signedGet(String path, String function, String tamperPath) throws Exception {
+  private static HttpResponse<String> signedGet(String path, String function, String tamperPath)
+      throws Exception {
     Map.Entry<String, String> credentials = runner.credentialsOf(function);
     SdkHttpRequest signed =
         AwsV4HttpSigner.create()
             .sign(
                 r ->
-                    r.identity(AwsBasicCredentials.create(credentials.getKey(), credentials.getValue()))
+                    r.identity(
+                            AwsBasicCredentials.create(
+                                credentials.getKey(), credentials.getValue()))
                         .request(
                             SdkHttpFullRequest.builder()
                                 .method(SdkHttpMethod.GET)
@@ -209,12 +237,16 @@ class RunnerFidelityTest {
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
                         .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-central-1"))
             .request();
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + (tamperPath == null ? path : tamperPath)));
-    signed.headers().forEach((k, v) -> {
-      if (!k.equalsIgnoreCase("Host")) {
-        v.forEach(value -> b.header(k, value));
-      }
-    });
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + (tamperPath == null ? path : tamperPath)));
+    signed
+        .headers()
+        .forEach(
+            (k, v) -> {
+              if (!k.equalsIgnoreCase("Host")) {
+                v.forEach(value -> b.header(k, value));
+              }
+            });
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -227,7 +259,8 @@ class RunnerFidelityTest {
     HttpResponse<String> otherRole = signedGet("/test/private/a", "FixtureFunction", null);
     assertEquals(403, otherRole.statusCode());
     assertEquals("ACCESS_DENIED", json(otherRole).get("title").asText());
-    HttpResponse<String> tampered = signedGet("/test/private/a", "FixtureAuthorizer", "/test/private/b");
+    HttpResponse<String> tampered =
+        signedGet("/test/private/a", "FixtureAuthorizer", "/test/private/b");
     assertEquals(403, tampered.statusCode());
     assertEquals("INVALID_SIGNATURE", json(tampered).get("title").asText());
   }
@@ -243,12 +276,19 @@ class RunnerFidelityTest {
   @Test
   void parameterOverridesReachTheFunctions() throws Exception {
     LocalRunner other =
-        runner("--template", dir.resolve("template.yaml").toString(), "--port", Integer.toString(freePort()),
-            "--parameter-overrides", "Greeting=hi");
+        runner(
+            "--template",
+            dir.resolve("template.yaml").toString(),
+            "--port",
+            Integer.toString(freePort()),
+            "--parameter-overrides",
+            "Greeting=hi");
     other.start();
     try {
       HttpResponse<String> r =
-          HTTP.send(HttpRequest.newBuilder(URI.create(other.baseUrl() + "/slow")).build(), HttpResponse.BodyHandlers.ofString());
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(other.baseUrl() + "/slow")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals("hi-eu-central-1", json(r).get("greeting").asText());
     } finally {
       other.close();
@@ -262,17 +302,35 @@ class RunnerFidelityTest {
     Files.copy(dir.resolve("template.yaml"), watched.resolve("template.yaml"));
     FixtureJar.build(watched.resolve("fixture.jar"));
     LocalRunner other =
-        runner("--template", watched.resolve("template.yaml").toString(), "--port", Integer.toString(freePort()), "--watch");
+        runner(
+            "--template",
+            watched.resolve("template.yaml").toString(),
+            "--port",
+            Integer.toString(freePort()),
+            "--watch");
     other.start();
     try {
       URI slow = URI.create(other.baseUrl() + "/slow");
-      String first = json(HTTP.send(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString())).get("instance").asText();
-      String same = json(HTTP.send(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString())).get("instance").asText();
+      String first =
+          json(HTTP.send(
+                  HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString()))
+              .get("instance")
+              .asText();
+      String same =
+          json(HTTP.send(
+                  HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString()))
+              .get("instance")
+              .asText();
       assertEquals(first, same, "a warm environment is reused");
       FixtureJar.build(watched.resolve("fixture.jar"));
       Files.setLastModifiedTime(
-          watched.resolve("fixture.jar"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
-      String reloaded = json(HTTP.send(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString())).get("instance").asText();
+          watched.resolve("fixture.jar"),
+          java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+      String reloaded =
+          json(HTTP.send(
+                  HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString()))
+              .get("instance")
+              .asText();
       assertNotEquals(first, reloaded);
       assertEquals(2, other.metrics().coldStarts("FixtureFunction"));
     } finally {
@@ -285,20 +343,30 @@ class RunnerFidelityTest {
     LocalRunner.StartupException unknownParameter =
         assertThrows(
             LocalRunner.StartupException.class,
-            () -> runner("--template", dir.resolve("template.yaml").toString(), "--parameter-overrides", "Nope=1").start());
+            () ->
+                runner(
+                        "--template",
+                        dir.resolve("template.yaml").toString(),
+                        "--parameter-overrides",
+                        "Nope=1")
+                    .start());
     assertTrue(unknownParameter.getMessage().contains("'Nope'"));
 
     Path broken = dir.resolve("broken.yaml");
     Files.writeString(broken, "Resources:\n  A: [unclosed\n", StandardCharsets.UTF_8);
     LocalRunner.StartupException yaml =
-        assertThrows(LocalRunner.StartupException.class, () -> runner("--template", broken.toString()).start());
+        assertThrows(
+            LocalRunner.StartupException.class,
+            () -> runner("--template", broken.toString()).start());
     assertTrue(yaml.getMessage().startsWith(broken + ":"), yaml.getMessage());
 
     Path noJar = dir.resolve("nojar");
     Files.createDirectories(noJar);
     Files.copy(dir.resolve("template.yaml"), noJar.resolve("template.yaml"));
     LocalRunner.StartupException missing =
-        assertThrows(LocalRunner.StartupException.class, () -> runner("--template", noJar.resolve("template.yaml").toString()).start());
+        assertThrows(
+            LocalRunner.StartupException.class,
+            () -> runner("--template", noJar.resolve("template.yaml").toString()).start());
     assertTrue(missing.getMessage().contains("mvn -B -q package"), missing.getMessage());
 
     int taken = runner.baseUrl().lastIndexOf(':');
@@ -306,7 +374,9 @@ class RunnerFidelityTest {
     LocalRunner.StartupException inUse =
         assertThrows(
             LocalRunner.StartupException.class,
-            () -> runner("--template", dir.resolve("template.yaml").toString(), "--port", port).start());
+            () ->
+                runner("--template", dir.resolve("template.yaml").toString(), "--port", port)
+                    .start());
     assertTrue(inUse.getMessage().contains("in use"), inUse.getMessage());
   }
 }

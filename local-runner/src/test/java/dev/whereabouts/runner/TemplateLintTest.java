@@ -13,15 +13,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The templates pass cfn-lint and the OpenAPI document its validator. These are Python tools: on
- * a machine without them the test says how to get them and is skipped; in CI ({@code CI=true}) a
+ * The templates pass cfn-lint and the OpenAPI document its validator. These are Python tools: on a
+ * machine without them the test says how to get them and is skipped; in CI ({@code CI=true}) a
  * missing tool fails.
  */
 class TemplateLintTest {
   static final String INSTALL = "pip install cfn-lint 'moto[server]' openapi-spec-validator";
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({"cfn-lint, template.yaml", "cfn-lint, pipeline.yaml", "openapi-spec-validator, openapi.yaml"})
+  @CsvSource({
+    "cfn-lint, template.yaml",
+    "cfn-lint, pipeline.yaml",
+    "openapi-spec-validator, openapi.yaml"
+  })
   void passes(String tool, String file) throws Exception {
     String executable = find(tool);
     if (executable == null) {
@@ -31,7 +35,11 @@ class TemplateLintTest {
       assumeTrue(false, tool + " is not installed, so " + file + " was not checked: " + INSTALL);
     }
     Path root = Suite.repositoryRoot();
-    Process p = new ProcessBuilder(executable, file).directory(root.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(executable, file)
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail(tool + " " + file + " did not finish in 120 s");
@@ -49,5 +57,4 @@ class TemplateLintTest {
     }
     return null;
   }
-
 }

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-/** The wiring users rely on, read from template.yaml and held against the jars, OpenAPI and API.md. */
+/**
+ * The wiring users rely on, read from template.yaml and held against the jars, OpenAPI and API.md.
+ */
 class TemplateWiringTest {
   private static final Path ROOT = Suite.repositoryRoot();
   private static dev.whereabouts.runner.Suite suite;
@@ -38,7 +40,8 @@ class TemplateWiringTest {
     suite = SuiteReader.read(ROOT.resolve("template.yaml"), Map.of(), "eu-central-1");
     template =
         (Map<String, Object>)
-            new Yaml(new SuiteReader.CloudFormationConstructor()).load(Files.readString(ROOT.resolve("template.yaml")));
+            new Yaml(new SuiteReader.CloudFormationConstructor())
+                .load(Files.readString(ROOT.resolve("template.yaml")));
   }
 
   @SuppressWarnings("unchecked")
@@ -53,10 +56,13 @@ class TemplateWiringTest {
   /** Loads a function's handler from its jar alone, as Lambda would, and constructs it. */
   private static Object handler(dev.whereabouts.runner.Suite.Function f) throws Exception {
     if (!Files.isRegularFile(f.jar())) {
-      fail(f.jar() + " is missing: run mvn -B package first (mvn -B verify builds the services before this module)");
+      fail(
+          f.jar()
+              + " is missing: run mvn -B package first (mvn -B verify builds the services before this module)");
     }
     URLClassLoader loader =
-        new URLClassLoader(new URL[] {f.jar().toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        new URLClassLoader(
+            new URL[] {f.jar().toUri().toURL()}, ClassLoader.getPlatformClassLoader());
     String className = f.handler().split("::")[0];
     Class<?> type = Class.forName(className, true, loader);
     Map<String, String> env = new HashMap<>(f.environment());
@@ -66,7 +72,8 @@ class TemplateWiringTest {
     Object handler = type.getConstructor(Map.class).newInstance(env);
     String method = f.handler().split("::")[1];
     assertTrue(
-        List.of(type.getMethods()).stream().anyMatch(m -> m.getName().equals(method) && m.getParameterCount() == 2),
+        List.of(type.getMethods()).stream()
+            .anyMatch(m -> m.getName().equals(method) && m.getParameterCount() == 2),
         className + " has " + method + "(event, Context)");
     return handler;
   }
@@ -97,7 +104,8 @@ class TemplateWiringTest {
       }
     }
     Set<String> openApi = new TreeSet<>();
-    Map<String, Object> paths = map(map(new Yaml().load(Files.readString(ROOT.resolve("openapi.yaml")))).get("paths"));
+    Map<String, Object> paths =
+        map(map(new Yaml().load(Files.readString(ROOT.resolve("openapi.yaml")))).get("paths"));
     paths.forEach(
         (path, item) ->
             map(item).keySet().stream()
@@ -110,7 +118,9 @@ class TemplateWiringTest {
   @Test
   void everyRouteOfApiMdExistsWithItsAuth() throws Exception {
     Path apiMd = ROOT.resolveSibling("shared").resolve("spec/API.md");
-    assertTrue(Files.isRegularFile(apiMd), "API.md is expected at " + apiMd + " (../shared beside the repository)");
+    assertTrue(
+        Files.isRegularFile(apiMd),
+        "API.md is expected at " + apiMd + " (../shared beside the repository)");
     Matcher row =
         Pattern.compile("^\\| `(GET|POST|PUT|DELETE) ([^`]+)` \\| ([^|]+) \\|", Pattern.MULTILINE)
             .matcher(Files.readString(apiMd));
@@ -126,7 +136,9 @@ class TemplateWiringTest {
     for (ApiRoute r : suite.routes()) {
       actual.put(
           r.key(),
-          r.auth() instanceof ApiRoute.AuthorizerAuth ? "bearer" : r.auth() instanceof ApiRoute.IamAuth ? "iam" : "none");
+          r.auth() instanceof ApiRoute.AuthorizerAuth
+              ? "bearer"
+              : r.auth() instanceof ApiRoute.IamAuth ? "iam" : "none");
     }
     assertEquals(expected, actual);
   }
@@ -135,17 +147,28 @@ class TemplateWiringTest {
   void eachFunctionMayTouchOnlyItsOwnTableWithOnlyTheActionsItUses() {
     Map<String, Set<String>> allowed =
         Map.of(
-            "AuthFunction", Set.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            "AuthFunction",
+                Set.of(
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:DeleteItem"),
             "AuthorizerFunction", Set.of("dynamodb:GetItem"),
-            "LocationFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
-            "ProfileFunction", Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"));
+            "LocationFunction",
+                Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+            "ProfileFunction",
+                Set.of("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"));
     for (Map.Entry<String, Set<String>> e : allowed.entrySet()) {
       Map<String, Object> props = map(map(resources().get(e.getKey())).get("Properties"));
-      Object table = map(map(map(props.get("Environment")).get("Variables")).get("TABLE_NAME")).get("Ref");
+      Object table =
+          map(map(map(props.get("Environment")).get("Variables")).get("TABLE_NAME")).get("Ref");
       for (Object policy : (List<?>) props.get("Policies")) {
         for (Object s : (List<?>) map(policy).get("Statement")) {
           Map<String, Object> statement = map(s);
-          assertEquals(Map.of("Fn::GetAtt", List.of(table, "Arn")), statement.get("Resource"), e.getKey() + " touches only " + table);
+          assertEquals(
+              Map.of("Fn::GetAtt", List.of(table, "Arn")),
+              statement.get("Resource"),
+              e.getKey() + " touches only " + table);
           Set<String> actions = new TreeSet<>((List<String>) (List<?>) statement.get("Action"));
           assertTrue(e.getValue().containsAll(actions), e.getKey() + " may not " + actions);
           assertFalse(actions.stream().anyMatch(a -> a.contains("*")), "no wildcard actions");
@@ -156,11 +179,21 @@ class TemplateWiringTest {
 
   @Test
   void onlyTheProfileFunctionMayCallTheIamOnlyRouteAndOnlyThatRoute() {
-    List<String> iamRoutes = suite.routes().stream().filter(r -> r.auth() instanceof ApiRoute.IamAuth).map(ApiRoute::key).toList();
+    List<String> iamRoutes =
+        suite.routes().stream()
+            .filter(r -> r.auth() instanceof ApiRoute.IamAuth)
+            .map(ApiRoute::key)
+            .toList();
     assertEquals(List.of("GET /locations/{userId}"), iamRoutes);
     assertEquals(Set.of("ProfileFunction"), suite.invokePolicies().keySet());
     Policy policy = suite.invokePolicies().get("ProfileFunction");
-    String base = "arn:aws:execute-api:eu-central-1:" + LocalRunner.ACCOUNT_ID + ":" + LocalRunner.API_ID + "/" + suite.stage();
+    String base =
+        "arn:aws:execute-api:eu-central-1:"
+            + LocalRunner.ACCOUNT_ID
+            + ":"
+            + LocalRunner.API_ID
+            + "/"
+            + suite.stage();
     assertTrue(policy.allows("execute-api:Invoke", base + "/GET/locations/michael"));
     assertFalse(policy.allows("execute-api:Invoke", base + "/PUT/locations/michael"));
     assertFalse(policy.allows("execute-api:Invoke", base + "/GET/profiles/michael"));
@@ -169,12 +202,16 @@ class TemplateWiringTest {
   @Test
   void timeoutsAreOrderedBudgetThenFunctionThenGateway() {
     dev.whereabouts.runner.Suite.Function profile =
-        suite.functions().stream().filter(f -> f.logicalId().equals("ProfileFunction")).findFirst().orElseThrow();
+        suite.functions().stream()
+            .filter(f -> f.logicalId().equals("ProfileFunction"))
+            .findFirst()
+            .orElseThrow();
     long budget = Long.parseLong(profile.environment().get("LOCATION_BUDGET_MS"));
     assertTrue(budget <= 1000, "API.md: the location budget is at most 1 s");
     assertTrue(budget < profile.timeout().toMillis(), "budget < profile timeout");
     for (dev.whereabouts.runner.Suite.Function f : suite.functions()) {
-      assertTrue(f.timeout().toMillis() < 29_000, f.logicalId() + " times out before API Gateway's 29 s");
+      assertTrue(
+          f.timeout().toMillis() < 29_000, f.logicalId() + " times out before API Gateway's 29 s");
     }
   }
 
@@ -187,8 +224,12 @@ class TemplateWiringTest {
       if (type.equals("AWS::CloudWatch::Alarm") || type.equals("AWS::CloudWatch::CompositeAlarm")) {
         alarms++;
         Map<String, Object> props = map(resource.get("Properties"));
-        assertFalse(((List<?>) props.getOrDefault("AlarmActions", List.of())).isEmpty(), r.getKey() + " AlarmActions");
-        assertFalse(((List<?>) props.getOrDefault("OKActions", List.of())).isEmpty(), r.getKey() + " OKActions");
+        assertFalse(
+            ((List<?>) props.getOrDefault("AlarmActions", List.of())).isEmpty(),
+            r.getKey() + " AlarmActions");
+        assertFalse(
+            ((List<?>) props.getOrDefault("OKActions", List.of())).isEmpty(),
+            r.getKey() + " OKActions");
       }
     }
     assertTrue(alarms >= 20, "alarms per function, API, table and business metric: " + alarms);
@@ -204,11 +245,18 @@ class TemplateWiringTest {
       Map<String, Object> props = map(resource.get("Properties"));
       assertEquals("PAY_PER_REQUEST", props.get("BillingMode"));
       assertEquals(true, map(props.get("SSESpecification")).get("SSEEnabled"));
-      assertEquals(true, map(props.get("PointInTimeRecoverySpecification")).get("PointInTimeRecoveryEnabled"));
+      assertEquals(
+          true,
+          map(props.get("PointInTimeRecoverySpecification")).get("PointInTimeRecoveryEnabled"));
     }
     assertEquals(
         "expiresAt",
-        suite.tables().stream().filter(t -> t.logicalId().equals("AuthTable")).findFirst().orElseThrow().ttlAttribute().orElseThrow());
+        suite.tables().stream()
+            .filter(t -> t.logicalId().equals("AuthTable"))
+            .findFirst()
+            .orElseThrow()
+            .ttlAttribute()
+            .orElseThrow());
   }
 
   @Test

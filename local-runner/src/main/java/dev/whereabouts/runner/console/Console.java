@@ -9,11 +9,13 @@ import java.nio.charset.StandardCharsets;
  * The runner's console. Functions share the JVM's {@code System.out}, so the runner replaces it
  * with a stream that knows which function the writing thread belongs to (an inheritable
  * thread-local set by the function's environment thread): each complete line is printed once,
- * prefixed with the function's name (coloured on a terminal), and EMF lines are also counted
- * into {@link LocalMetrics}.
+ * prefixed with the function's name (coloured on a terminal), and EMF lines are also counted into
+ * {@link LocalMetrics}.
  */
 public final class Console {
-  private static final String[] COLOURS = {"\u001b[36m", "\u001b[35m", "\u001b[33m", "\u001b[32m", "\u001b[34m", "\u001b[91m"};
+  private static final String[] COLOURS = {
+    "\u001b[36m", "\u001b[35m", "\u001b[33m", "\u001b[32m", "\u001b[34m", "\u001b[91m"
+  };
   private static final String RESET = "\u001b[0m";
   private static final InheritableThreadLocal<String> FUNCTION = new InheritableThreadLocal<>();
 
@@ -68,7 +70,8 @@ public final class Console {
     String label = String.format("%-7s", name.length() > 20 ? name.substring(0, 20) : name);
     synchronized (out) {
       if (colour) {
-        out.println(COLOURS[Math.floorMod(name.hashCode(), COLOURS.length)] + label + RESET + "| " + text);
+        out.println(
+            COLOURS[Math.floorMod(name.hashCode(), COLOURS.length)] + label + RESET + "| " + text);
       } else {
         out.println(label + "| " + text);
       }

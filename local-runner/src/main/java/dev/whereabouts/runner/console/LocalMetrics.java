@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What an operator would read in CloudWatch, kept in memory: per function invocations, errors,
- * cold starts and duration percentiles, and the custom metrics the functions wrote as EMF lines.
- * Served as JSON at {@code GET /_local/metrics}.
+ * What an operator would read in CloudWatch, kept in memory: per function invocations, errors, cold
+ * starts and duration percentiles, and the custom metrics the functions wrote as EMF lines. Served
+ * as JSON at {@code GET /_local/metrics}.
  */
 public final class LocalMetrics {
   private static final int KEPT_SAMPLES = 10_000;
@@ -54,8 +54,8 @@ public final class LocalMetrics {
   }
 
   /**
-   * Reads one line a function printed; if it is a CloudWatch EMF document, its metrics are
-   * recorded (keyed {@code Namespace/Name/Dimension=value}).
+   * Reads one line a function printed; if it is a CloudWatch EMF document, its metrics are recorded
+   * (keyed {@code Namespace/Name/Dimension=value}).
    *
    * @return whether the line was an EMF document
    */

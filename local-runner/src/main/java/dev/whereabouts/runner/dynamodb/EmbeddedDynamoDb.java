@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * DynamoDB Local in the runner's process, listening on loopback only: in memory, or in {@code
- * dataDir} so data survives restarts. One shared database for every caller, as one AWS account
- * and region would be.
+ * dataDir} so data survives restarts. One shared database for every caller, as one AWS account and
+ * region would be.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
   private final DynamoDBProxyServer server;
@@ -56,24 +56,27 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
    */
   public static EmbeddedDynamoDb start(Optional<Path> dataDir, String region) throws Exception {
     int port = freeLoopbackPort();
-    List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)));
+    List<String> args =
+        new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)));
     if (dataDir.isPresent()) {
       Files.createDirectories(dataDir.get());
       args.addAll(List.of("-dbPath", dataDir.get().toAbsolutePath().toString()));
     } else {
       args.add("-inMemory");
     }
-    DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+    DynamoDBProxyServer server =
+        ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
     bindToLoopback(server);
     server.start();
     return new EmbeddedDynamoDb(server, port, region);
   }
 
   /**
-   * DynamoDB Local's Jetty listens on every interface; its connector is told to listen on
-   * loopback only before it starts. DynamoDB Local offers no option for this, hence reflection.
+   * DynamoDB Local's Jetty listens on every interface; its connector is told to listen on loopback
+   * only before it starts. DynamoDB Local offers no option for this, hence reflection.
    */
-  private static void bindToLoopback(DynamoDBProxyServer proxy) throws ReflectiveOperationException {
+  private static void bindToLoopback(DynamoDBProxyServer proxy)
+      throws ReflectiveOperationException {
     Field field = DynamoDBProxyServer.class.getDeclaredField("server");
     field.setAccessible(true);
     Server jetty = (Server) field.get(proxy);

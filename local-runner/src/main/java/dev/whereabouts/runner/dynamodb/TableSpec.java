@@ -12,4 +12,8 @@ import java.util.Optional;
  * @param ttlAttribute the TTL attribute, when enabled
  */
 public record TableSpec(
-    String logicalId, String name, String hashKey, String hashKeyType, Optional<String> ttlAttribute) {}
+    String logicalId,
+    String name,
+    String hashKey,
+    String hashKeyType,
+    Optional<String> ttlAttribute) {}

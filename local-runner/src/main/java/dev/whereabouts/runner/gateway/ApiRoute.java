@@ -44,8 +44,7 @@ public record ApiRoute(
    * @param ttlSeconds how long a result is cached; 0 means not at all
    */
   public record AuthorizerAuth(
-      String name, String function, List<String> identityHeaders, int ttlSeconds)
-      implements Auth {}
+      String name, String function, List<String> identityHeaders, int ttlSeconds) implements Auth {}
 
   /** {@code "PUT /locations/{userId}"}. */
   public String key() {

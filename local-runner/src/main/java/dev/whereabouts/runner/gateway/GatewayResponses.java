@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The answers the gateway gives itself (authorizer refusals, validation errors, throttling,
- * unknown routes, failed integrations), shaped by the template's {@code GatewayResponses} as API
- * Gateway shapes them: a status, header mappings ({@code 'literal'} or {@code context.x}) and a
- * body template with {@code $context.…} variables. Types the template leaves out fall back to
- * {@code DEFAULT_4XX} / {@code DEFAULT_5XX}, then to API Gateway's built-in answer.
+ * The answers the gateway gives itself (authorizer refusals, validation errors, throttling, unknown
+ * routes, failed integrations), shaped by the template's {@code GatewayResponses} as API Gateway
+ * shapes them: a status, header mappings ({@code 'literal'} or {@code context.x}) and a body
+ * template with {@code $context.…} variables. Types the template leaves out fall back to {@code
+ * DEFAULT_4XX} / {@code DEFAULT_5XX}, then to API Gateway's built-in answer.
  */
 public final class GatewayResponses {
   /**
@@ -61,10 +61,11 @@ public final class GatewayResponses {
    * @param message the error message ({@code $context.error.message})
    * @param context other {@code $context} variables: requestId, path, httpMethod, stage, …
    */
-  public Answer render(
-      String type, Integer status, String message, Map<String, String> context) {
+  public Answer render(String type, Integer status, String message, Map<String, String> context) {
     int code =
-        status != null ? status : DEFAULT_STATUS.getOrDefault(type, type.startsWith("DEFAULT_5") ? 500 : 400);
+        status != null
+            ? status
+            : DEFAULT_STATUS.getOrDefault(type, type.startsWith("DEFAULT_5") ? 500 : 400);
     Optional<Template> template = Optional.ofNullable(templates.get(type));
     if (template.isEmpty()) {
       template = Optional.ofNullable(templates.get(code >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"));

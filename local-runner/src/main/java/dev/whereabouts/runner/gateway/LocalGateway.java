@@ -38,8 +38,8 @@ import java.util.function.Function;
  * A local API Gateway REST API with Lambda proxy integrations: the pipeline API Gateway runs for
  * every request, in its order — stage throttling, resource selection, authentication (REQUEST
  * authorizer with its policy and cache, or SigV4 for {@code AWS_IAM}), request validation, the
- * proxy event, the Lambda invocation and the proxy response — with the template's gateway
- * responses for everything the gateway answers itself.
+ * proxy event, the Lambda invocation and the proxy response — with the template's gateway responses
+ * for everything the gateway answers itself.
  */
 public final class LocalGateway implements HttpHandler {
   /** API Gateway's payload limit. */
@@ -50,7 +50,8 @@ public final class LocalGateway implements HttpHandler {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter REQUEST_TIME =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
   /**
    * Settings of the API.
@@ -342,16 +343,22 @@ public final class LocalGateway implements HttpHandler {
           throw new GatewayAnswer("UNAUTHORIZED", 401, "Unauthorized");
         }
         log.accept(
-            authorizer.function() + " failed: " + invocation.errorType() + ": " + invocation.errorMessage());
+            authorizer.function()
+                + " failed: "
+                + invocation.errorType()
+                + ": "
+                + invocation.errorMessage());
         throw new GatewayAnswer("AUTHORIZER_FAILURE", 500, "Internal server error");
       }
       try {
         result = JSON.readTree(invocation.payload());
       } catch (IOException e) {
-        throw new GatewayAnswer("AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
+        throw new GatewayAnswer(
+            "AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
       }
       if (!result.has("principalId") || !result.has("policyDocument")) {
-        throw new GatewayAnswer("AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
+        throw new GatewayAnswer(
+            "AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
       }
       if (authorizer.ttlSeconds() > 0) {
         authorizerCache.put(
@@ -362,10 +369,12 @@ public final class LocalGateway implements HttpHandler {
     try {
       policy = Policy.from(JSON.convertValue(result.get("policyDocument"), Map.class));
     } catch (IllegalArgumentException e) {
-      throw new GatewayAnswer("AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid policy");
+      throw new GatewayAnswer(
+          "AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid policy");
     }
     if (!policy.allows("execute-api:Invoke", methodArn(call))) {
-      throw new GatewayAnswer("ACCESS_DENIED", 403, "User is not authorized to access this resource");
+      throw new GatewayAnswer(
+          "ACCESS_DENIED", 403, "User is not authorized to access this resource");
     }
     call.authorizer = result;
   }
@@ -391,7 +400,9 @@ public final class LocalGateway implements HttpHandler {
     }
     String contentType = call.header("Content-Type");
     String mediaType =
-        contentType == null ? "application/json" : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+        contentType == null
+            ? "application/json"
+            : contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
     if (!mediaType.equals("application/json")) {
       // API Gateway validates only bodies whose content type has a model; the function answers.
       return;
@@ -401,18 +412,24 @@ public final class LocalGateway implements HttpHandler {
       body = JSON.readTree(call.body);
     } catch (IOException e) {
       throw new GatewayAnswer(
-          "BAD_REQUEST_BODY", 400, "Invalid request body",
+          "BAD_REQUEST_BODY",
+          400,
+          "Invalid request body",
           Map.of("error.validationErrorString", "[Invalid request body: not valid JSON]"));
     }
     if (body == null || body.isMissingNode()) {
       throw new GatewayAnswer(
-          "BAD_REQUEST_BODY", 400, "Invalid request body",
+          "BAD_REQUEST_BODY",
+          400,
+          "Invalid request body",
           Map.of("error.validationErrorString", "[the request body is empty]"));
     }
     List<String> errors = SchemaValidator.validate(route.bodySchema().get(), body);
     if (!errors.isEmpty()) {
       throw new GatewayAnswer(
-          "BAD_REQUEST_BODY", 400, "Invalid request body",
+          "BAD_REQUEST_BODY",
+          400,
+          "Invalid request body",
           Map.of("error.validationErrorString", errors.toString()));
     }
   }
@@ -426,7 +443,9 @@ public final class LocalGateway implements HttpHandler {
     putQuery(event, call);
     event.set(
         "pathParameters",
-        call.match.pathParameters().isEmpty() ? null : JSON.valueToTree(call.match.pathParameters()));
+        call.match.pathParameters().isEmpty()
+            ? null
+            : JSON.valueToTree(call.match.pathParameters()));
     event.putNull("stageVariables");
     event.set("requestContext", requestContext(call, true));
     if (call.body.length == 0) {
@@ -486,12 +505,19 @@ public final class LocalGateway implements HttpHandler {
     }
     int status = result.get("statusCode").asInt();
     Map<String, List<String>> headers = new LinkedHashMap<>();
-    result.path("multiValueHeaders").fields().forEachRemaining(e -> {
-      List<String> values = new ArrayList<>();
-      e.getValue().forEach(v -> values.add(v.asText()));
-      headers.put(e.getKey(), values);
-    });
-    result.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), List.of(e.getValue().asText())));
+    result
+        .path("multiValueHeaders")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              List<String> values = new ArrayList<>();
+              e.getValue().forEach(v -> values.add(v.asText()));
+              headers.put(e.getKey(), values);
+            });
+    result
+        .path("headers")
+        .fields()
+        .forEachRemaining(e -> headers.put(e.getKey(), List.of(e.getValue().asText())));
     JsonNode body = result.get("body");
     byte[] bytes;
     if (body == null || body.isNull()) {
@@ -534,8 +560,10 @@ public final class LocalGateway implements HttpHandler {
         continue;
       }
       int eq = part.indexOf('=');
-      String name = URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-      String value = eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+      String name =
+          URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
       single.put(name, value);
       (multi.has(name) ? (ArrayNode) multi.get(name) : multi.putArray(name)).add(value);
     }

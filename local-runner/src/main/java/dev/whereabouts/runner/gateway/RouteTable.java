@@ -8,9 +8,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the route for a method and path the way API Gateway selects a resource: literal
- * segments beat {@code {parameters}}; a path that matches no resource, or a resource without
- * that method, has no route.
+ * Finds the route for a method and path the way API Gateway selects a resource: literal segments
+ * beat {@code {parameters}}; a path that matches no resource, or a resource without that method,
+ * has no route.
  */
 public final class RouteTable {
   private final List<ApiRoute> routes;

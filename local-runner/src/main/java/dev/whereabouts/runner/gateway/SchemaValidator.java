@@ -26,7 +26,11 @@ public final class SchemaValidator {
     String where = at.isEmpty() ? "" : " at '" + at + "'";
     JsonNode type = schema.get("type");
     if (type != null && !typeMatches(type, value)) {
-      errors.add("instance type (" + typeOf(value) + ") does not match any allowed primitive type" + where);
+      errors.add(
+          "instance type ("
+              + typeOf(value)
+              + ") does not match any allowed primitive type"
+              + where);
       return;
     }
     JsonNode allowed = schema.get("enum");
@@ -43,22 +47,47 @@ public final class SchemaValidator {
       String s = value.textValue();
       int length = s.codePointCount(0, s.length());
       if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
-        errors.add("string is too short (length: " + length + ", required minimum: " + schema.get("minLength").asInt() + ")" + where);
+        errors.add(
+            "string is too short (length: "
+                + length
+                + ", required minimum: "
+                + schema.get("minLength").asInt()
+                + ")"
+                + where);
       }
       if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
-        errors.add("string is too long (length: " + length + ", maximum allowed: " + schema.get("maxLength").asInt() + ")" + where);
+        errors.add(
+            "string is too long (length: "
+                + length
+                + ", maximum allowed: "
+                + schema.get("maxLength").asInt()
+                + ")"
+                + where);
       }
-      if (schema.has("pattern") && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
+      if (schema.has("pattern")
+          && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
         errors.add("ECMA 262 regex does not match input string" + where);
       }
     }
     if (value.isNumber()) {
       double d = value.doubleValue();
       if (schema.has("minimum") && d < schema.get("minimum").asDouble()) {
-        errors.add("numeric instance is lower than the required minimum (minimum: " + schema.get("minimum").asText() + ", found: " + value.asText() + ")" + where);
+        errors.add(
+            "numeric instance is lower than the required minimum (minimum: "
+                + schema.get("minimum").asText()
+                + ", found: "
+                + value.asText()
+                + ")"
+                + where);
       }
       if (schema.has("maximum") && d > schema.get("maximum").asDouble()) {
-        errors.add("numeric instance is greater than the required maximum (maximum: " + schema.get("maximum").asText() + ", found: " + value.asText() + ")" + where);
+        errors.add(
+            "numeric instance is greater than the required maximum (maximum: "
+                + schema.get("maximum").asText()
+                + ", found: "
+                + value.asText()
+                + ")"
+                + where);
       }
     }
     if (value.isObject()) {
@@ -83,7 +112,11 @@ public final class SchemaValidator {
         if (propertySchema != null) {
           check(propertySchema, value.get(name), at + "/" + name, errors);
         } else if (additional != null && additional.isBoolean() && !additional.asBoolean()) {
-          errors.add("object instance has properties which are not allowed by the schema: [\"" + name + "\"]" + where);
+          errors.add(
+              "object instance has properties which are not allowed by the schema: [\""
+                  + name
+                  + "\"]"
+                  + where);
         }
       }
     }
@@ -109,8 +142,9 @@ public final class SchemaValidator {
       case "array" -> value.isArray();
       case "string" -> value.isTextual();
       case "number" -> value.isNumber();
-      case "integer" -> value.isIntegralNumber()
-          || (value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue()));
+      case "integer" ->
+          value.isIntegralNumber()
+              || (value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue()));
       case "boolean" -> value.isBoolean();
       case "null" -> value.isNull();
       default -> true;

@@ -111,7 +111,8 @@ public final class SigV4Verifier {
       throw new Refused("Credential should be scoped to correct service: 'execute-api'", false);
     }
     if (!scopeRegion.equals(region)) {
-      throw new Refused("Credential should be scoped to a valid region, not '" + scopeRegion + "'", false);
+      throw new Refused(
+          "Credential should be scoped to a valid region, not '" + scopeRegion + "'", false);
     }
     if (!signedHeaders.contains("host")) {
       throw new Refused("'Host' must be a signed header", false);
@@ -180,14 +181,17 @@ public final class SigV4Verifier {
     key = hmac(key, "aws4_request");
     String expected = hex(hmac(key, stringToSign));
     if (!MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
+        expected.getBytes(StandardCharsets.US_ASCII),
+        signature.getBytes(StandardCharsets.US_ASCII))) {
       throw new Refused(
           "The request signature we calculated does not match the signature you provided.", false);
     }
     return new Verified(accessKey);
   }
 
-  /** Each segment of the (already encoded) path is encoded once more, as for every non-S3 service. */
+  /**
+   * Each segment of the (already encoded) path is encoded once more, as for every non-S3 service.
+   */
   static String canonicalUri(String rawPath) {
     if (rawPath == null || rawPath.isEmpty()) {
       return "/";

@@ -27,11 +27,11 @@ import java.util.function.Consumer;
 
 /**
  * One Lambda execution environment: the function's jar in a class loader of its own (no state
- * shared with other functions or other environments), one handler instance, one thread, one
- * request at a time.
+ * shared with other functions or other environments), one handler instance, one thread, one request
+ * at a time.
  *
- * <p>Events go in and results come out as JSON, turned into the function's own event classes by
- * the same serializers the Lambda Java runtime uses ({@code aws-lambda-java-serialization}), so a
+ * <p>Events go in and results come out as JSON, turned into the function's own event classes by the
+ * same serializers the Lambda Java runtime uses ({@code aws-lambda-java-serialization}), so a
  * handler sees exactly what it would see on Lambda.
  */
 final class ExecutionEnvironment implements AutoCloseable {
@@ -90,9 +90,14 @@ final class ExecutionEnvironment implements AutoCloseable {
       this.loggerType = (Class<?>) loaded[4];
     } catch (ExecutionException e) {
       close();
-      Throwable cause = e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
+      Throwable cause =
+          e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
       throw new FunctionInitException(
-          config.name() + ": init failed: " + cause.getClass().getName() + ": " + cause.getMessage(),
+          config.name()
+              + ": init failed: "
+              + cause.getClass().getName()
+              + ": "
+              + cause.getMessage(),
           cause);
     } catch (TimeoutException | InterruptedException e) {
       close();
@@ -152,8 +157,8 @@ final class ExecutionEnvironment implements AutoCloseable {
   }
 
   /**
-   * Invokes the handler with an event given as JSON. A handler running past the function's
-   * timeout is abandoned and the environment marked broken, as Lambda would end it.
+   * Invokes the handler with an event given as JSON. A handler running past the function's timeout
+   * is abandoned and the environment marked broken, as Lambda would end it.
    */
   Invocation invoke(String eventJson, String requestId) {
     long start = System.nanoTime();

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * The execution environments of one function. A request takes an idle environment or, when all
- * are busy, creates a new one (a cold start); an environment that timed out or crashed is thrown
- * away, as Lambda does. With {@code watch}, a rebuilt jar retires every environment of the old
- * build: the next request loads the new jar in a fresh class loader.
+ * The execution environments of one function. A request takes an idle environment or, when all are
+ * busy, creates a new one (a cold start); an environment that timed out or crashed is thrown away,
+ * as Lambda does. With {@code watch}, a rebuilt jar retires every environment of the old build: the
+ * next request loads the new jar in a fresh class loader.
  */
 public final class FunctionPool implements AutoCloseable {
   /** What the pool tells the operator about. */

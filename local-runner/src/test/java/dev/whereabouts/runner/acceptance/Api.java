@@ -43,7 +43,9 @@ public final class Api {
     }
     b.method(
         method,
-        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     try {
       HttpResponse<String> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode json = null;
@@ -96,8 +98,12 @@ public final class Api {
     assertFalse(reply.raw().body().contains("Exception"), reply.raw().body());
     // Functions answer X-Request-Id; answers of the gateway itself carry API Gateway's
     // x-amzn-RequestId (a gateway response cannot map the request id into a header).
-    String requestId = reply.header("X-Request-Id") != null ? reply.header("X-Request-Id") : reply.header("x-amzn-RequestId");
-    assertEquals(p.get("requestId").asText(), requestId, "the header and the body name the same request");
+    String requestId =
+        reply.header("X-Request-Id") != null
+            ? reply.header("X-Request-Id")
+            : reply.header("x-amzn-RequestId");
+    assertEquals(
+        p.get("requestId").asText(), requestId, "the header and the body name the same request");
     return p;
   }
 }

@@ -31,14 +31,22 @@ class CompleteSessionTest {
     String bearer = "Bearer " + token;
 
     Api.Reply profile =
-        json("PUT", "/profiles/" + user, "{\"displayName\":\"Michael\",\"bio\":\"AWS in Action\"}",
-            "Authorization", bearer);
+        json(
+            "PUT",
+            "/profiles/" + user,
+            "{\"displayName\":\"Michael\",\"bio\":\"AWS in Action\"}",
+            "Authorization",
+            bearer);
     assertEquals(201, profile.status(), profile.raw().body());
     assertEquals("\"1\"", profile.header("ETag"));
 
     Api.Reply location =
-        json("PUT", "/locations/" + user, "{\"latitude\":48.137,\"longitude\":11.575,\"name\":\"Munich\"}",
-            "Authorization", bearer);
+        json(
+            "PUT",
+            "/locations/" + user,
+            "{\"latitude\":48.137,\"longitude\":11.575,\"name\":\"Munich\"}",
+            "Authorization",
+            bearer);
     assertEquals(200, location.status(), location.raw().body());
 
     Api.Reply publicProfile = send("GET", "/profiles/" + user, null);
@@ -50,9 +58,11 @@ class CompleteSessionTest {
     assertEquals("Munich", body.at("/location/name").asText());
     assertNull(publicProfile.header("ETag"));
 
-    assertEquals(204, send("DELETE", "/auth/tokens/current", null, "Authorization", bearer).status());
+    assertEquals(
+        204, send("DELETE", "/auth/tokens/current", null, "Authorization", bearer).status());
     assertProblem(
-        json("PUT", "/profiles/" + user, "{\"displayName\":\"Mallory\"}", "Authorization", bearer), 401);
+        json("PUT", "/profiles/" + user, "{\"displayName\":\"Mallory\"}", "Authorization", bearer),
+        401);
   }
 
   @Test

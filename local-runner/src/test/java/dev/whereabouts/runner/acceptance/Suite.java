@@ -25,9 +25,11 @@ public final class Suite {
     if (baseUrl != null) {
       return baseUrl;
     }
-    String configured = System.getProperty("whereabouts.baseUrl", System.getenv("WHEREABOUTS_BASE_URL"));
+    String configured =
+        System.getProperty("whereabouts.baseUrl", System.getenv("WHEREABOUTS_BASE_URL"));
     if (configured != null && !configured.isBlank()) {
-      baseUrl = configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+      baseUrl =
+          configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
       return baseUrl;
     }
     runner = startLocal();
@@ -48,7 +50,8 @@ public final class Suite {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("template.yaml not found above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "template.yaml not found above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }

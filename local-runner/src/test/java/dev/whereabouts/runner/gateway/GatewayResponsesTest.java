@@ -12,7 +12,11 @@ class GatewayResponsesTest {
               "UNAUTHORIZED",
               new GatewayResponses.Template(
                   401,
-                  Map.of("Content-Type", "'application/problem+json'", "X-Request-Id", "context.requestId"),
+                  Map.of(
+                      "Content-Type",
+                      "'application/problem+json'",
+                      "X-Request-Id",
+                      "context.requestId"),
                   "{\"status\":401,\"detail\":$context.error.messageString,\"requestId\":\"$context.requestId\"}"),
               "DEFAULT_5XX",
               new GatewayResponses.Template(
@@ -22,7 +26,8 @@ class GatewayResponsesTest {
 
   @Test
   void rendersTheTemplateWithContextVariables() {
-    GatewayResponses.Answer a = responses.render("UNAUTHORIZED", null, "Unauthorized", Map.of("requestId", "r-1"));
+    GatewayResponses.Answer a =
+        responses.render("UNAUTHORIZED", null, "Unauthorized", Map.of("requestId", "r-1"));
     assertEquals(401, a.status());
     assertEquals("application/problem+json", a.headers().get("Content-Type"));
     assertEquals("r-1", a.headers().get("X-Request-Id"));
@@ -31,17 +36,20 @@ class GatewayResponsesTest {
 
   @Test
   void missingTypesFallBackToTheDefaultOfTheirClassKeepingTheirStatus() {
-    GatewayResponses.Answer a = responses.render("DEFAULT_5XX", 502, "Internal server error", Map.of());
+    GatewayResponses.Answer a =
+        responses.render("DEFAULT_5XX", 502, "Internal server error", Map.of());
     assertEquals(502, a.status());
     assertEquals("{\"status\":502,\"type\":\"DEFAULT_5XX\"}", a.body());
-    GatewayResponses.Answer b = responses.render("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", Map.of());
+    GatewayResponses.Answer b =
+        responses.render("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", Map.of());
     assertEquals(504, b.status());
     assertEquals("{\"status\":504,\"type\":\"INTEGRATION_TIMEOUT\"}", b.body());
   }
 
   @Test
   void withoutAnyTemplateTheBuiltInAnswerIsUsed() {
-    GatewayResponses.Answer a = new GatewayResponses(Map.of()).render("THROTTLED", null, "Too Many Requests", Map.of());
+    GatewayResponses.Answer a =
+        new GatewayResponses(Map.of()).render("THROTTLED", null, "Too Many Requests", Map.of());
     assertEquals(429, a.status());
     assertEquals("{\"message\":\"Too Many Requests\"}", a.body());
   }

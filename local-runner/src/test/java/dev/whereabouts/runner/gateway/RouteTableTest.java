@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
   private static ApiRoute route(String method, String resource) {
-    return new ApiRoute(method, resource, "Fn", new ApiRoute.NoAuth(), Optional.empty(), Optional.empty());
+    return new ApiRoute(
+        method, resource, "Fn", new ApiRoute.NoAuth(), Optional.empty(), Optional.empty());
   }
 
   private final RouteTable table =
@@ -22,12 +23,16 @@ class RouteTableTest {
 
   @Test
   void literalSegmentsBeatParameters() {
-    assertEquals("/auth/tokens/current", table.find("DELETE", "/auth/tokens/current").orElseThrow().route().resource());
+    assertEquals(
+        "/auth/tokens/current",
+        table.find("DELETE", "/auth/tokens/current").orElseThrow().route().resource());
   }
 
   @Test
   void parametersAreBound() {
-    assertEquals(Map.of("userId", "anna"), table.find("GET", "/profiles/anna").orElseThrow().pathParameters());
+    assertEquals(
+        Map.of("userId", "anna"),
+        table.find("GET", "/profiles/anna").orElseThrow().pathParameters());
   }
 
   @Test

@@ -24,16 +24,26 @@ class SchemaValidatorTest {
 
   @Test
   void aValidBodyPasses() throws Exception {
-    assertTrue(SchemaValidator.validate(schema, json("{\"latitude\":1,\"longitude\":2,\"name\":null}")).isEmpty());
+    assertTrue(
+        SchemaValidator.validate(schema, json("{\"latitude\":1,\"longitude\":2,\"name\":null}"))
+            .isEmpty());
   }
 
   @Test
   void eachViolationIsReported() throws Exception {
     assertEquals(1, SchemaValidator.validate(schema, json("{\"latitude\":1}")).size());
-    assertEquals(1, SchemaValidator.validate(schema, json("{\"latitude\":91,\"longitude\":2}")).size());
-    assertEquals(1, SchemaValidator.validate(schema, json("{\"latitude\":\"1\",\"longitude\":2}")).size());
-    assertEquals(1, SchemaValidator.validate(schema, json("{\"latitude\":1,\"longitude\":2,\"x\":1}")).size());
-    assertEquals(1, SchemaValidator.validate(schema, json("{\"latitude\":1,\"longitude\":2,\"name\":\"😀😀😀😀\"}")).size());
+    assertEquals(
+        1, SchemaValidator.validate(schema, json("{\"latitude\":91,\"longitude\":2}")).size());
+    assertEquals(
+        1, SchemaValidator.validate(schema, json("{\"latitude\":\"1\",\"longitude\":2}")).size());
+    assertEquals(
+        1,
+        SchemaValidator.validate(schema, json("{\"latitude\":1,\"longitude\":2,\"x\":1}")).size());
+    assertEquals(
+        1,
+        SchemaValidator.validate(
+                schema, json("{\"latitude\":1,\"longitude\":2,\"name\":\"😀😀😀😀\"}"))
+            .size());
     assertEquals(1, SchemaValidator.validate(schema, json("[]")).size());
   }
 }

@@ -32,7 +32,13 @@ class SigV4VerifierTest {
           key -> key.equals("AKIDPROFILE") ? Optional.of("profile-secret") : Optional.empty());
 
   private static Map<String, String> signed(
-      String method, String path, String query, String body, String region, String secret, Instant at) {
+      String method,
+      String path,
+      String query,
+      String body,
+      String region,
+      String secret,
+      Instant at) {
     SdkHttpFullRequest.Builder request =
         SdkHttpFullRequest.builder()
             .method(SdkHttpMethod.fromValue(method))
@@ -44,10 +50,7 @@ class SigV4VerifierTest {
                 r ->
                     r.identity(AwsBasicCredentials.create("AKIDPROFILE", secret))
                         .request(request.build())
-                        .payload(
-                            body == null
-                                ? null
-                                : ContentStreamProvider.fromUtf8String(body))
+                        .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
                         .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                         .putProperty(
@@ -62,14 +65,20 @@ class SigV4VerifierTest {
       String method, String path, String query, Map<String, String> headers, String body)
       throws SigV4Verifier.Refused {
     return VERIFIER.verify(
-        method, path, query, headers, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), NOW);
+        method,
+        path,
+        query,
+        headers,
+        body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
+        NOW);
   }
 
   @Test
   void acceptsWhatTheSdkSigned() throws Exception {
     Map<String, String> headers =
         signed("GET", "/prod/locations/michael", null, null, "eu-central-1", "profile-secret", NOW);
-    assertEquals("AKIDPROFILE", verify("GET", "/prod/locations/michael", null, headers, null).accessKeyId());
+    assertEquals(
+        "AKIDPROFILE", verify("GET", "/prod/locations/michael", null, headers, null).accessKeyId());
   }
 
   @Test
@@ -82,23 +91,39 @@ class SigV4VerifierTest {
   @Test
   void anUnsignedRequestIsMissingItsToken() {
     SigV4Verifier.Refused refused =
-        assertThrows(SigV4Verifier.Refused.class, () -> verify("GET", "/prod/locations/michael", null, Map.of(), null));
+        assertThrows(
+            SigV4Verifier.Refused.class,
+            () -> verify("GET", "/prod/locations/michael", null, Map.of(), null));
     assertTrue(refused.missing());
   }
 
   @Test
   void aTamperedPathBodyOrHeaderIsRefused() {
     Map<String, String> headers =
-        signed("PUT", "/prod/locations/michael", null, "{\"a\":1}", "eu-central-1", "profile-secret", NOW);
+        signed(
+            "PUT",
+            "/prod/locations/michael",
+            null,
+            "{\"a\":1}",
+            "eu-central-1",
+            "profile-secret",
+            NOW);
     for (Runnable tamper :
         List.<Runnable>of(
-            () -> assertRefused(() -> verify("PUT", "/prod/locations/mallory", null, headers, "{\"a\":1}")),
-            () -> assertRefused(() -> verify("PUT", "/prod/locations/michael", null, headers, "{\"a\":2}")),
-            () -> assertRefused(() -> verify("DELETE", "/prod/locations/michael", null, headers, "{\"a\":1}")),
+            () ->
+                assertRefused(
+                    () -> verify("PUT", "/prod/locations/mallory", null, headers, "{\"a\":1}")),
+            () ->
+                assertRefused(
+                    () -> verify("PUT", "/prod/locations/michael", null, headers, "{\"a\":2}")),
+            () ->
+                assertRefused(
+                    () -> verify("DELETE", "/prod/locations/michael", null, headers, "{\"a\":1}")),
             () -> {
               Map<String, String> changed = new LinkedHashMap<>(headers);
               changed.put("X-Correlation-Id", "other");
-              assertRefused(() -> verify("PUT", "/prod/locations/michael", null, changed, "{\"a\":1}"));
+              assertRefused(
+                  () -> verify("PUT", "/prod/locations/michael", null, changed, "{\"a\":1}"));
             })) {
       tamper.run();
     }
@@ -109,20 +134,34 @@ class SigV4VerifierTest {
     assertRefused(
         () ->
             verify(
-                "GET", "/prod/a", null,
-                signed("GET", "/prod/a", null, null, "eu-central-1", "guessed", NOW), null));
+                "GET",
+                "/prod/a",
+                null,
+                signed("GET", "/prod/a", null, null, "eu-central-1", "guessed", NOW),
+                null));
     assertRefused(
         () ->
             verify(
-                "GET", "/prod/a", null,
-                signed("GET", "/prod/a", null, null, "us-east-1", "profile-secret", NOW), null));
+                "GET",
+                "/prod/a",
+                null,
+                signed("GET", "/prod/a", null, null, "us-east-1", "profile-secret", NOW),
+                null));
   }
 
   @Test
   void signaturesOlderThanFiveMinutesAreRefused() {
     Map<String, String> old =
-        signed("GET", "/prod/a", null, null, "eu-central-1", "profile-secret", NOW.minus(Duration.ofMinutes(6)));
-    SigV4Verifier.Refused refused = assertThrows(SigV4Verifier.Refused.class, () -> verify("GET", "/prod/a", null, old, null));
+        signed(
+            "GET",
+            "/prod/a",
+            null,
+            null,
+            "eu-central-1",
+            "profile-secret",
+            NOW.minus(Duration.ofMinutes(6)));
+    SigV4Verifier.Refused refused =
+        assertThrows(SigV4Verifier.Refused.class, () -> verify("GET", "/prod/a", null, old, null));
     assertFalse(refused.missing());
     assertTrue(refused.getMessage().contains("expired"));
   }
