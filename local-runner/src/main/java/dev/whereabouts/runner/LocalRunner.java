@@ -51,6 +51,12 @@ public final class LocalRunner implements AutoCloseable {
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
   private final Map<String, String> secrets = new LinkedHashMap<>();
 
+  static {
+    // The JDK's HTTP server writes headers and body separately; with Nagle's algorithm and the
+    // client's delayed ACK each exchange can stall ~40 ms. Read once, when its config loads.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   /** A runner that prints to {@code out}; {@link #start()} starts it. */
   public static LocalRunner create(RunnerOptions options, PrintStream out) {
     return new LocalRunner(options, out);

@@ -6,14 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Proxy;
-import java.lang.reflect.Type;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
@@ -35,61 +29,43 @@ import java.util.function.Consumer;
  * handler sees exactly what it would see on Lambda.
  */
 final class ExecutionEnvironment implements AutoCloseable {
-  private static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
-  private static final String LOGGER = "com.amazonaws.services.lambda.runtime.LambdaLogger";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FunctionConfig config;
-  private final long generation;
-  private final URLClassLoader loader;
+  private final FunctionCode code;
   private final ExecutorService thread;
   private final Object handler;
-  private final Method method;
-  private final Class<?> inputType;
-  private final Class<?> contextType;
-  private final Class<?> loggerType;
   private final double initMs;
   private volatile boolean broken;
 
   /**
-   * Creates the environment and runs the function's init (class loading and constructor).
+   * Creates the environment and runs the function's init (its constructor) on the environment's own
+   * thread.
    *
-   * @param output where the function's log lines go, with the function name set on its thread
-   * @throws FunctionInitException when the handler cannot be loaded or its constructor fails
+   * @param output wraps every task of the environment's thread (the runner routes the function's
+   *     console output under its name with it)
+   * @throws FunctionInitException when the constructor fails
    */
-  ExecutionEnvironment(
-      FunctionConfig config, long generation, int number, Consumer<Runnable> output)
+  ExecutionEnvironment(FunctionCode code, int number, Consumer<Runnable> output)
       throws FunctionInitException {
-    this.config = config;
-    this.generation = generation;
+    this.config = code.config;
+    this.code = code;
     long start = System.nanoTime();
-    try {
-      this.loader =
-          new URLClassLoader(
-              config.name() + "#" + number,
-              new URL[] {config.jar().toUri().toURL()},
-              ClassLoader.getPlatformClassLoader());
-    } catch (IOException e) {
-      throw new FunctionInitException(config.name() + ": cannot read " + config.jar(), e);
-    }
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(() -> output.accept(r), config.name() + "-env-" + number);
               t.setDaemon(true);
-              t.setContextClassLoader(loader);
+              t.setContextClassLoader(code.loader);
               return t;
             });
     try {
-      Future<Object[]> init = thread.submit(this::initialize);
-      Object[] loaded = init.get(Math.max(10, config.timeout().toSeconds() + 10), TimeUnit.SECONDS);
-      this.handler = loaded[0];
-      this.method = (Method) loaded[1];
-      this.inputType = (Class<?>) loaded[2];
-      this.contextType = (Class<?>) loaded[3];
-      this.loggerType = (Class<?>) loaded[4];
+      this.handler =
+          thread
+              .submit(this::construct)
+              .get(Math.max(10, config.timeout().toSeconds() + 10), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      close();
+      thread.shutdownNow();
       Throwable cause =
           e.getCause() instanceof InvocationTargetException ite ? ite.getCause() : e.getCause();
       throw new FunctionInitException(
@@ -100,48 +76,20 @@ final class ExecutionEnvironment implements AutoCloseable {
               + cause.getMessage(),
           cause);
     } catch (TimeoutException | InterruptedException e) {
-      close();
+      thread.shutdownNow();
       throw new FunctionInitException(config.name() + ": init did not finish", e);
     }
     this.initMs = (System.nanoTime() - start) / 1e6;
   }
 
-  private Object[] initialize() throws Exception {
-    Class<?> type = Class.forName(config.handlerClass(), true, loader);
-    Object instance;
+  private Object construct() throws Exception {
     try {
-      // Our handlers take their environment as a map: each environment gets the template's
+      // Our handlers take their environment as a map: each function gets the template's
       // variables without touching the runner's own process environment.
-      instance = type.getConstructor(Map.class).newInstance(config.environment());
+      return code.handlerType.getConstructor(Map.class).newInstance(config.environment());
     } catch (NoSuchMethodException e) {
-      instance = type.getConstructor().newInstance();
+      return code.handlerType.getConstructor().newInstance();
     }
-    Class<?> context = Class.forName(CONTEXT, false, loader);
-    Class<?> logger = Class.forName(LOGGER, false, loader);
-    Method m = handlerMethod(type, context);
-    return new Object[] {instance, m, inputType(type, m), context, logger};
-  }
-
-  private Method handlerMethod(Class<?> type, Class<?> context) {
-    for (Method m : type.getMethods()) {
-      if (m.getName().equals(config.handlerMethod())
-          && !m.isBridge()
-          && m.getParameterCount() == 2
-          && m.getParameterTypes()[1] == context) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException(
-        config.handlerClass() + " has no method " + config.handlerMethod() + "(event, Context)");
-  }
-
-  private static Class<?> inputType(Class<?> type, Method method) {
-    for (Type t : type.getGenericInterfaces()) {
-      if (t instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> c) {
-        return c;
-      }
-    }
-    return method.getParameterTypes()[0];
   }
 
   double initMs() {
@@ -149,7 +97,7 @@ final class ExecutionEnvironment implements AutoCloseable {
   }
 
   long generation() {
-    return generation;
+    return code.generation;
   }
 
   boolean broken() {
@@ -166,8 +114,11 @@ final class ExecutionEnvironment implements AutoCloseable {
     Future<String> call =
         thread.submit(
             () -> {
-              Object input = deserialize(eventJson);
-              Object output = method.invoke(handler, input, context(requestId, deadline));
+              Object input =
+                  code.input()
+                      .fromJson(
+                          new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)));
+              Object output = code.method.invoke(handler, input, context(requestId, deadline));
               return serialize(output);
             });
     try {
@@ -203,16 +154,6 @@ final class ExecutionEnvironment implements AutoCloseable {
   }
 
   @SuppressWarnings("unchecked")
-  private Object deserialize(String json) {
-    if (inputType == InputStream.class || inputType == String.class || inputType == Map.class) {
-      throw new IllegalStateException("only typed event handlers are supported");
-    }
-    PojoSerializer<Object> serializer =
-        (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(inputType, loader);
-    return serializer.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  @SuppressWarnings("unchecked")
   private String serialize(Object output) throws IOException {
     if (output == null) {
       return "null";
@@ -222,7 +163,8 @@ final class ExecutionEnvironment implements AutoCloseable {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PojoSerializer<Object> serializer =
-        (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(output.getClass(), loader);
+        (PojoSerializer<Object>)
+            LambdaEventSerializers.serializerFor(output.getClass(), code.loader);
     serializer.toJson(output, out);
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -230,8 +172,8 @@ final class ExecutionEnvironment implements AutoCloseable {
   private Object context(String requestId, long deadline) {
     Object logger =
         Proxy.newProxyInstance(
-            loader,
-            new Class<?>[] {loggerType},
+            code.loader,
+            new Class<?>[] {code.loggerType},
             (proxy, m, args) -> {
               if (m.getName().equals("log") && args != null && args.length >= 1) {
                 if (args[0] instanceof byte[] bytes) {
@@ -244,8 +186,8 @@ final class ExecutionEnvironment implements AutoCloseable {
               return null;
             });
     return Proxy.newProxyInstance(
-        loader,
-        new Class<?>[] {contextType},
+        code.loader,
+        new Class<?>[] {code.contextType},
         (proxy, m, args) ->
             switch (m.getName()) {
               case "getAwsRequestId" -> requestId;
@@ -272,10 +214,5 @@ final class ExecutionEnvironment implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
-    try {
-      loader.close();
-    } catch (IOException ignored) {
-      // the jar stays open at worst
-    }
   }
 }

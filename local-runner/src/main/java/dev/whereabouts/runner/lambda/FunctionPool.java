@@ -32,6 +32,7 @@ public final class FunctionPool implements AutoCloseable {
   private final AtomicInteger created = new AtomicInteger();
   private long generation;
   private FileTime jarTime;
+  private FunctionCode code;
 
   /**
    * @param output wraps every task an environment's thread runs (the runner uses it to route the
@@ -59,18 +60,25 @@ public final class FunctionPool implements AutoCloseable {
     ExecutionEnvironment env = acquire();
     double initMs = 0;
     if (env == null) {
-      long gen;
-      synchronized (this) {
-        gen = generation;
-      }
+      long start = System.nanoTime();
+      FunctionCode current = code();
       int number = created.incrementAndGet();
-      env = new ExecutionEnvironment(config, gen, number, output);
-      initMs = env.initMs();
+      env = new ExecutionEnvironment(current, number, output);
+      initMs = (System.nanoTime() - start) / 1e6;
       listener.coldStart(config.name(), number, initMs);
     }
     Invocation result = env.invoke(eventJson, requestId);
     release(env);
     return initMs > 0 ? result.withInit(initMs) : result;
+  }
+
+  /** The loaded classes of the current build, loading them on first use. */
+  private synchronized FunctionCode code() throws FunctionInitException {
+    if (code == null || code.generation != generation) {
+      // The previous build's loader stays open while its busy environments finish.
+      code = new FunctionCode(config, generation);
+    }
+    return code;
   }
 
   private synchronized ExecutionEnvironment acquire() {
@@ -117,5 +125,8 @@ public final class FunctionPool implements AutoCloseable {
   public synchronized void close() {
     idle.forEach(ExecutionEnvironment::close);
     idle.clear();
+    if (code != null) {
+      code.close();
+    }
   }
 }

@@ -1,0 +1,95 @@
+package dev.whereabouts.runner.lambda;
+
+import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.net.URL;
+import java.net.URLClassLoader;
+
+/**
+ * One build of a function's jar, loaded in a class loader of its own whose parent is the platform
+ * loader: no class or static state is shared with any other function (or with another build of the
+ * same function, under {@code --watch}). Its execution environments are instances of the handler
+ * made from these classes.
+ */
+final class FunctionCode implements AutoCloseable {
+  private static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
+  private static final String LOGGER = "com.amazonaws.services.lambda.runtime.LambdaLogger";
+
+  final FunctionConfig config;
+  final long generation;
+  final URLClassLoader loader;
+  final Class<?> handlerType;
+  final Method method;
+  final Class<?> inputType;
+  final Class<?> contextType;
+  final Class<?> loggerType;
+  private final PojoSerializer<Object> input;
+
+  @SuppressWarnings("unchecked")
+  FunctionCode(FunctionConfig config, long generation) throws FunctionInitException {
+    this.config = config;
+    this.generation = generation;
+    try {
+      this.loader =
+          new URLClassLoader(
+              config.name() + "@" + generation,
+              new URL[] {config.jar().toUri().toURL()},
+              ClassLoader.getPlatformClassLoader());
+    } catch (IOException e) {
+      throw new FunctionInitException(config.name() + ": cannot read " + config.jar(), e);
+    }
+    try {
+      this.handlerType = Class.forName(config.handlerClass(), false, loader);
+      this.contextType = Class.forName(CONTEXT, false, loader);
+      this.loggerType = Class.forName(LOGGER, false, loader);
+      this.method = handlerMethod();
+      this.inputType = inputType(handlerType, method);
+      this.input = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(inputType, loader);
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      close();
+      throw new FunctionInitException(
+          config.name() + ": cannot load " + config.handler() + " from " + config.jar() + ": " + e,
+          e);
+    }
+  }
+
+  private Method handlerMethod() {
+    for (Method m : handlerType.getMethods()) {
+      if (m.getName().equals(config.handlerMethod())
+          && !m.isBridge()
+          && m.getParameterCount() == 2
+          && m.getParameterTypes()[1] == contextType) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException(
+        config.handlerClass() + " has no method " + config.handlerMethod() + "(event, Context)");
+  }
+
+  private static Class<?> inputType(Class<?> type, Method method) {
+    for (Type t : type.getGenericInterfaces()) {
+      if (t instanceof ParameterizedType p && p.getActualTypeArguments()[0] instanceof Class<?> c) {
+        return c;
+      }
+    }
+    return method.getParameterTypes()[0];
+  }
+
+  /** The serializer the Lambda Java runtime would use for this handler's event type. */
+  PojoSerializer<Object> input() {
+    return input;
+  }
+
+  @Override
+  public void close() {
+    try {
+      loader.close();
+    } catch (IOException ignored) {
+      // the jar stays open at worst
+    }
+  }
+}
