@@ -32,6 +32,13 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * region would be.
  */
 public final class EmbeddedDynamoDb implements AutoCloseable {
+  /**
+   * sqlite4java warns about its jar version at start, which tells a user nothing. Held here because
+   * java.util.logging keeps loggers only weakly: a dropped one forgets its level.
+   */
+  private static final java.util.logging.Logger SQLITE_LOG =
+      java.util.logging.Logger.getLogger("com.almworks.sqlite4java");
+
   private final DynamoDBProxyServer server;
   private final URI endpoint;
   private final DynamoDbClient client;
@@ -64,6 +71,7 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     } else {
       args.add("-inMemory");
     }
+    SQLITE_LOG.setLevel(java.util.logging.Level.OFF);
     DynamoDBProxyServer server =
         ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
     bindToLoopback(server);
