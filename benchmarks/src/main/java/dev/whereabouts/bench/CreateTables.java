@@ -19,15 +19,19 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 public final class CreateTables {
   private CreateTables() {}
 
+  /** A client for DynamoDB Local at {@code endpoint}, for the benchmark's own set-up. */
+  static DynamoDbClient client(String endpoint) {
+    return DynamoDbClient.builder()
+        .endpointOverride(URI.create(endpoint))
+        .region(Region.EU_CENTRAL_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
   public static void main(String[] args) {
-    try (DynamoDbClient dynamoDb =
-        DynamoDbClient.builder()
-            .endpointOverride(URI.create(args[0]))
-            .region(Region.EU_CENTRAL_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (DynamoDbClient dynamoDb = client(args[0])) {
       for (int i = 1; i < args.length; i++) {
         String[] tableAndKey = args[i].split("=", 2);
         try {

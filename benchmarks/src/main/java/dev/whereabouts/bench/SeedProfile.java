@@ -1,11 +1,6 @@
 package dev.whereabouts.bench;
 
-import java.net.URI;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -14,14 +9,7 @@ public final class SeedProfile {
   private SeedProfile() {}
 
   public static void main(String[] args) {
-    try (DynamoDbClient dynamoDb =
-        DynamoDbClient.builder()
-            .endpointOverride(URI.create(args[0]))
-            .region(Region.EU_CENTRAL_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (DynamoDbClient dynamoDb = CreateTables.client(args[0])) {
       dynamoDb.putItem(
           p ->
               p.tableName(args[1])

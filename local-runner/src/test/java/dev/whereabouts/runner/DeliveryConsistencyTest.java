@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.whereabouts.runner.acceptance.Suite;
+import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /** What CI, the pipeline and the README say must agree. */
 class DeliveryConsistencyTest {
-  private static final Path ROOT = Suite.repositoryRoot();
+  private static final Path ROOT = SuiteUnderTest.repositoryRoot();
 
   private static Object yaml(String file) throws Exception {
     return new Yaml(new SuiteReader.CloudFormationConstructor())

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.whereabouts.runner.acceptance.Suite;
+import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,7 +34,7 @@ class TemplateLintTest {
       }
       assumeTrue(false, tool + " is not installed, so " + file + " was not checked: " + INSTALL);
     }
-    Path root = Suite.repositoryRoot();
+    Path root = SuiteUnderTest.repositoryRoot();
     Process p =
         new ProcessBuilder(executable, file)
             .directory(root.toFile())

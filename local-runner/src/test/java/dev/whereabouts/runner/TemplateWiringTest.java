@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.whereabouts.runner.acceptance.Suite;
+import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.Policy;
 import java.lang.reflect.Method;
@@ -30,8 +30,8 @@ import org.yaml.snakeyaml.Yaml;
  * The wiring users rely on, read from template.yaml and held against the jars, OpenAPI and API.md.
  */
 class TemplateWiringTest {
-  private static final Path ROOT = Suite.repositoryRoot();
-  private static dev.whereabouts.runner.Suite suite;
+  private static final Path ROOT = SuiteUnderTest.repositoryRoot();
+  private static Suite suite;
   private static Map<String, Object> template;
 
   @BeforeAll
@@ -54,7 +54,7 @@ class TemplateWiringTest {
   }
 
   /** Loads a function's handler from its jar alone, as Lambda would, and constructs it. */
-  private static Object handler(dev.whereabouts.runner.Suite.Function f) throws Exception {
+  private static Object handler(Suite.Function f) throws Exception {
     if (!Files.isRegularFile(f.jar())) {
       fail(
           f.jar()
@@ -81,7 +81,7 @@ class TemplateWiringTest {
   @Test
   void everyHandlerIsAClassInItsOwnJarThatInitialisesAlone() throws Exception {
     assertEquals(4, suite.functions().size());
-    for (dev.whereabouts.runner.Suite.Function f : suite.functions()) {
+    for (Suite.Function f : suite.functions()) {
       handler(f);
     }
   }
@@ -94,7 +94,7 @@ class TemplateWiringTest {
       template.add(r.key());
     }
     Set<String> handlers = new TreeSet<>();
-    for (dev.whereabouts.runner.Suite.Function f : suite.functions()) {
+    for (Suite.Function f : suite.functions()) {
       Object handler = handler(f);
       try {
         Method routeKeys = handler.getClass().getMethod("routeKeys");
@@ -201,7 +201,7 @@ class TemplateWiringTest {
 
   @Test
   void timeoutsAreOrderedBudgetThenFunctionThenGateway() {
-    dev.whereabouts.runner.Suite.Function profile =
+    Suite.Function profile =
         suite.functions().stream()
             .filter(f -> f.logicalId().equals("ProfileFunction"))
             .findFirst()
@@ -209,7 +209,7 @@ class TemplateWiringTest {
     long budget = Long.parseLong(profile.environment().get("LOCATION_BUDGET_MS"));
     assertTrue(budget <= 1000, "API.md: the location budget is at most 1 s");
     assertTrue(budget < profile.timeout().toMillis(), "budget < profile timeout");
-    for (dev.whereabouts.runner.Suite.Function f : suite.functions()) {
+    for (Suite.Function f : suite.functions()) {
       assertTrue(
           f.timeout().toMillis() < 29_000, f.logicalId() + " times out before API Gateway's 29 s");
     }

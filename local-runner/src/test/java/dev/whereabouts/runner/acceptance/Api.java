@@ -37,7 +37,8 @@ public final class Api {
   /** Sends a request; {@code body} may be null, {@code headers} are name/value pairs. */
   public static Reply send(String method, String path, String body, String... headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(Suite.baseUrl() + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.newBuilder(URI.create(SuiteUnderTest.baseUrl() + path))
+            .timeout(Duration.ofSeconds(30));
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }

@@ -14,11 +14,11 @@ import java.nio.file.Path;
  * {@code whereabouts.baseUrl}) when set — a deployed stage, say — else the local runner, started
  * once per JVM from the repository's template.yaml on a free loopback port.
  */
-public final class Suite {
+public final class SuiteUnderTest {
   private static String baseUrl;
   private static LocalRunner runner;
 
-  private Suite() {}
+  private SuiteUnderTest() {}
 
   /** The base URL, without a trailing slash. */
   public static synchronized String baseUrl() {
