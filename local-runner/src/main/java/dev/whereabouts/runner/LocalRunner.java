@@ -205,7 +205,12 @@ public final class LocalRunner implements AutoCloseable {
     LocalGateway gateway =
         new LocalGateway(
             new LocalGateway.Settings(
-                suite.stage(), suite.region(), ACCOUNT_ID, API_ID, suite.stageThrottle()),
+                suite.stage(),
+                suite.region(),
+                ACCOUNT_ID,
+                API_ID,
+                suite.stageThrottle(),
+                suite.corsHeaders()),
             new RouteTable(suite.routes()),
             pools,
             new GatewayResponses(suite.gatewayResponses()),

@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param stageThrottle the stage's default throttle
  * @param invokePolicies function logical id → the statements of its role that grant {@code
  *     execute-api:Invoke} (for {@code AWS_IAM} routes)
+ * @param corsHeaders the API's {@code Cors} as preflight response headers (empty: no CORS)
  */
 public record Suite(
     String stage,
@@ -32,7 +33,8 @@ public record Suite(
     List<TableSpec> tables,
     Map<String, GatewayResponses.Template> gatewayResponses,
     Optional<Throttle.Limits> stageThrottle,
-    Map<String, Policy> invokePolicies) {
+    Map<String, Policy> invokePolicies,
+    Map<String, String> corsHeaders) {
 
   /**
    * A function as declared.

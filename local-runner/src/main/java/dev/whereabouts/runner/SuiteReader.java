@@ -124,6 +124,7 @@ public final class SuiteReader {
     Map<String, Map<String, Object>> models = new LinkedHashMap<>();
     Map<String, Throttle.Limits> methodThrottles = new LinkedHashMap<>();
     String defaultAuthorizer = null;
+    Map<String, String> cors = new LinkedHashMap<>();
 
     for (Map.Entry<String, Object> r : resources.entrySet()) {
       Map<String, Object> resource = map(r.getValue());
@@ -138,6 +139,24 @@ public final class SuiteReader {
                   : string(resolve(auth.get("DefaultAuthorizer")));
           map(auth.get("Authorizers")).forEach((name, a) -> authorizers.put(name, map(a)));
           map(props.get("Models")).forEach((name, m) -> models.put(name, map(resolve(m))));
+          // SAM answers preflights with these headers (values are quoted literals, as in SAM).
+          Map<String, Object> c = map(props.get("Cors"));
+          for (String[] h :
+              new String[][] {
+                {"AllowOrigin", "Access-Control-Allow-Origin"},
+                {"AllowMethods", "Access-Control-Allow-Methods"},
+                {"AllowHeaders", "Access-Control-Allow-Headers"},
+                {"MaxAge", "Access-Control-Max-Age"}
+              }) {
+            if (c.get(h[0]) != null) {
+              String v = string(resolve(c.get(h[0])));
+              cors.put(
+                  h[1],
+                  v.length() >= 2 && v.startsWith("'") && v.endsWith("'")
+                      ? v.substring(1, v.length() - 1)
+                      : v);
+            }
+          }
           map(props.get("GatewayResponses"))
               .forEach((type, g) -> gatewayResponses.put(type, gatewayResponse(map(g))));
           for (Object setting : list(props.get("MethodSettings"))) {
@@ -233,7 +252,8 @@ public final class SuiteReader {
         tables,
         gatewayResponses,
         stageThrottle,
-        invokePolicies(functions));
+        invokePolicies(functions),
+        cors);
   }
 
   private final Map<String, Object> resourcesRoot;

@@ -226,6 +226,31 @@ class RunnerFidelityTest {
   }
 
   @Test
+  void preflightsAreAnsweredFromTheTemplatesCorsWithoutAuthentication() throws Exception {
+    HttpResponse<String> preflight =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/things"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.example.com")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, preflight.statusCode());
+    assertEquals(
+        "https://app.example.com",
+        preflight.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
+    assertEquals(
+        "GET,OPTIONS",
+        preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow());
+    HttpResponse<String> nowhere =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/nowhere"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(403, nowhere.statusCode());
+  }
+
+  @Test
   void unknownRoutesAnswerAsApiGatewayDoes() throws Exception {
     HttpResponse<String> r = get("/nowhere");
     assertEquals(403, r.statusCode());

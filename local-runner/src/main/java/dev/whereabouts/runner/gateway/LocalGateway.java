@@ -61,13 +61,15 @@ public final class LocalGateway implements HttpHandler {
    * @param accountId the account in ARNs
    * @param apiId the API id in ARNs and the request context
    * @param stageThrottle the stage's default throttle, if any
+   * @param corsHeaders the preflight answer's headers (empty: the API has no CORS)
    */
   public record Settings(
       String stage,
       String region,
       String accountId,
       String apiId,
-      Optional<Throttle.Limits> stageThrottle) {}
+      Optional<Throttle.Limits> stageThrottle,
+      Map<String, String> corsHeaders) {}
 
   private record CachedAuthorization(JsonNode result, long expiresAtMillis) {}
 
@@ -250,6 +252,14 @@ public final class LocalGateway implements HttpHandler {
   private Reply serve(Call call) throws GatewayAnswer {
     if (stageThrottle.isPresent() && !stageThrottle.get().tryAcquire()) {
       throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
+    }
+    if (call.method.equals("OPTIONS")
+        && !settings.corsHeaders().isEmpty()
+        && routes.hasResource(call.path)) {
+      // SAM gives every resource an OPTIONS method (a mock integration, no authorizer).
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      settings.corsHeaders().forEach((k, v) -> headers.put(k, List.of(v)));
+      return new Reply(200, headers, new byte[0]);
     }
     call.match =
         routes

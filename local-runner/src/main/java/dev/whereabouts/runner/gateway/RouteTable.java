@@ -44,6 +44,17 @@ public final class RouteTable {
     return Optional.empty();
   }
 
+  /** Whether any method is declared on the resource that {@code path} selects. */
+  public boolean hasResource(String path) {
+    String[] segments = split(path);
+    for (ApiRoute route : routes) {
+      if (bind(split(route.resource()), segments) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static Map<String, String> bind(String[] pattern, String[] segments) {
     if (pattern.length != segments.length) {
       return null;
