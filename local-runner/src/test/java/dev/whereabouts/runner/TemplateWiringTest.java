@@ -200,6 +200,27 @@ class TemplateWiringTest {
   }
 
   @Test
+  void iamRoutesInvokeTheFunctionUnderItsOwnPermissionNotAsTheCaller() {
+    // SAM's default InvokeRole for AWS_IAM is CALLER_CREDENTIALS: API Gateway would invoke the
+    // function as the caller, and the profile role (allowed the route, not the function) would
+    // get a 500 on every lookup, so every profile would read "unavailable".
+    int iamRoutes = 0;
+    for (Suite.Function f : suite.functions()) {
+      Map<String, Object> props = map(map(resources().get(f.logicalId())).get("Properties"));
+      Map<String, Object> events = map(props.getOrDefault("Events", Map.of()));
+      for (Map.Entry<String, Object> e : events.entrySet()) {
+        Map<String, Object> eventProps = map(map(e.getValue()).get("Properties"));
+        Map<String, Object> auth = map(eventProps.getOrDefault("Auth", Map.of()));
+        if ("AWS_IAM".equals(auth.get("Authorizer"))) {
+          iamRoutes++;
+          assertEquals("NONE", auth.get("InvokeRole"), f.logicalId() + "." + e.getKey());
+        }
+      }
+    }
+    assertEquals(1, iamRoutes);
+  }
+
+  @Test
   void timeoutsAreOrderedBudgetThenFunctionThenGateway() {
     Suite.Function profile =
         suite.functions().stream()
