@@ -11,7 +11,6 @@ import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
-import dev.whereabouts.shared.store.VersionConflict;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -75,13 +74,9 @@ public final class LocationHandler
     Location location = Location.parse(request.jsonBody());
     request.requireOwner(userId);
     Precondition precondition = request.precondition();
-    try {
-      StoredLocation stored = locations.put(userId, location, precondition, clock.instant());
-      request.metrics().count(LOCATION_UPDATED);
-      return Response.ok(stored.toJson()).withETag(stored.version());
-    } catch (VersionConflict e) {
-      throw preconditionFailed(userId, precondition);
-    }
+    StoredLocation stored = locations.put(userId, location, precondition, clock.instant());
+    request.metrics().count(LOCATION_UPDATED);
+    return Response.ok(stored.toJson()).withETag(stored.version());
   }
 
   private Response get(Request request) {
@@ -98,18 +93,7 @@ public final class LocationHandler
     String userId = request.pathUserId();
     request.requireOwner(userId);
     Precondition precondition = request.precondition();
-    try {
-      locations.delete(userId, precondition);
-    } catch (VersionConflict e) {
-      throw preconditionFailed(userId, precondition);
-    }
+    locations.delete(userId, precondition);
     return Response.noContent();
-  }
-
-  private static Problem preconditionFailed(String userId, Precondition precondition) {
-    return Problem.preconditionFailed(
-        precondition.kind() == Precondition.Kind.VERSION
-            ? "The location of '" + userId + "' is not at version " + precondition.version() + "."
-            : "No location is stored for '" + userId + "'.");
   }
 }

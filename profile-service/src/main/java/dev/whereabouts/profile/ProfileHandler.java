@@ -12,7 +12,6 @@ import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
-import dev.whereabouts.shared.store.VersionConflict;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -101,15 +100,11 @@ public final class ProfileHandler
     Profile profile = Profile.parse(request.jsonBody());
     request.requireOwner(userId);
     Precondition precondition = request.precondition();
-    try {
-      StoredProfile stored = profiles.put(userId, profile, precondition, clock.instant());
-      request.metrics().count(PROFILE_UPDATED);
-      Response response =
-          stored.version() == 1 ? Response.created(stored.toJson()) : Response.ok(stored.toJson());
-      return response.withETag(stored.version());
-    } catch (VersionConflict e) {
-      throw preconditionFailed(userId, precondition);
-    }
+    StoredProfile stored = profiles.put(userId, profile, precondition, clock.instant());
+    request.metrics().count(PROFILE_UPDATED);
+    Response response =
+        stored.version() == 1 ? Response.created(stored.toJson()) : Response.ok(stored.toJson());
+    return response.withETag(stored.version());
   }
 
   /** Public; no ETag: the body merges two services' data, so clients take the body's version. */
@@ -149,18 +144,7 @@ public final class ProfileHandler
     String userId = request.pathUserId();
     request.requireOwner(userId);
     Precondition precondition = request.precondition();
-    try {
-      profiles.delete(userId, precondition);
-    } catch (VersionConflict e) {
-      throw preconditionFailed(userId, precondition);
-    }
+    profiles.delete(userId, precondition);
     return Response.noContent();
-  }
-
-  private static Problem preconditionFailed(String userId, Precondition precondition) {
-    return Problem.preconditionFailed(
-        precondition.kind() == Precondition.Kind.VERSION
-            ? "The profile of '" + userId + "' is not at version " + precondition.version() + "."
-            : "No profile is stored for '" + userId + "'.");
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.store.VersionConflict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -64,6 +65,9 @@ public final class HttpFunction {
       response = route.handle(request);
     } catch (Problem problem) {
       response = problemResponse(problem, request);
+    } catch (VersionConflict conflict) {
+      // A conditional write found another version: If-Match did not hold, nothing was written.
+      response = problemResponse(Problem.preconditionFailed(conflict.getMessage()), request);
     } catch (SdkServiceException e) {
       if (e.isThrottlingException()) {
         log.warn("dependency throttled").with("requestId", request.requestId()).error(e).write();

@@ -153,8 +153,8 @@ public final class VersionedItems {
   private static VersionConflict conflict(String key, Precondition precondition) {
     return new VersionConflict(
         precondition.kind() == Precondition.Kind.VERSION
-            ? "'" + key + "' is not at version " + precondition.version()
-            : "'" + key + "' does not exist");
+            ? "'" + key + "' is not at version " + precondition.version() + "; nothing was written."
+            : "Nothing is stored for '" + key + "'; nothing was written.");
   }
 
   private Map<String, AttributeValue> key(String key) {

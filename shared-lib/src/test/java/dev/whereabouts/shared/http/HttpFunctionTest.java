@@ -49,6 +49,11 @@ class HttpFunctionTest {
                                 .build())
                         .build();
               },
+              "PUT /stale",
+              r -> {
+                throw new dev.whereabouts.shared.store.VersionConflict(
+                    "'abc' is not at version 3; nothing was written.");
+              },
               "GET /limited",
               r -> {
                 throw Problem.tooManyRequests("slow down", Duration.ofMillis(1500));
@@ -134,6 +139,16 @@ class HttpFunctionTest {
     assertEquals(503, response.getStatusCode());
     assertEquals("1", response.getHeaders().get("Retry-After"));
     assertFalse(response.getBody().contains("Rate of requests"));
+  }
+
+  @Test
+  void aFailedConditionalWriteIsA412Problem() throws Exception {
+    APIGatewayProxyResponseEvent response =
+        function.handle(ApiEvents.request("PUT", "/stale", "/stale").build(), null);
+    assertEquals(412, response.getStatusCode());
+    assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));
+    assertEquals(
+        "'abc' is not at version 3; nothing was written.", body(response).get("detail").asText());
   }
 
   @Test
