@@ -268,7 +268,8 @@ public final class LocalRunner implements AutoCloseable {
           String.format("  %-7s %-28s %-22s -> %s", r.method(), r.resource(), auth, r.function()));
     }
     console.runner(
-        "  GET     /_local/metrics              invocations, cold starts, durations, custom metrics");
+        "  GET     /_local/metrics              invocations, cold starts, durations, custom metrics,"
+            + " gateway time");
     console.runner("try it:");
     for (String line : CurlSession.lines(base)) {
       console.runner("  " + line);

@@ -39,7 +39,7 @@ public record RunnerOptions(
         --help                       this text
 
       While it runs: GET /_local/metrics shows invocations, errors, cold starts, duration
-      percentiles and the custom metrics. Ctrl-C stops it.
+      percentiles, the custom metrics and the gateway's own time per request. Ctrl-C stops it.
       """;
 
   /** A command line that cannot be run. */

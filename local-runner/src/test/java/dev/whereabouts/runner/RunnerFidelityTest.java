@@ -312,6 +312,20 @@ class RunnerFidelityTest {
   }
 
   @Test
+  void theGatewaysOwnTimeLeavesOutTheFunctions() throws Exception {
+    long before = json(get("/_local/metrics")).at("/gateway/requests").asLong();
+    for (int i = 0; i < 3; i++) {
+      assertEquals(200, get("/slow?sleepMs=400").statusCode());
+    }
+    JsonNode gateway = json(get("/_local/metrics")).get("gateway");
+    // the metrics request itself is served beside the gateway, not through it
+    assertEquals(before + 3, gateway.get("requests").asLong());
+    // three of the recent requests each spent 400 ms in the function; none of it is the gateway's
+    assertTrue(
+        gateway.at("/ownMs/p50").asDouble() < 400, "gateway's own p50: " + gateway.get("ownMs"));
+  }
+
+  @Test
   void parameterOverridesReachTheFunctions() throws Exception {
     LocalRunner other =
         runner(

@@ -3,38 +3,71 @@ package dev.whereabouts.runner.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What an operator would read in CloudWatch, kept in memory: per function invocations, errors, cold
- * starts and duration percentiles, and the custom metrics the functions wrote as EMF lines. Served
- * as JSON at {@code GET /_local/metrics}.
+ * starts and duration percentiles, the custom metrics the functions wrote as EMF lines, and the
+ * gateway's own time per request (what the runner adds over calling the handlers). Served as JSON
+ * at {@code GET /_local/metrics}.
  */
 public final class LocalMetrics {
   private static final int KEPT_SAMPLES = 10_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The latest {@link #KEPT_SAMPLES} values of one measure, in a ring. */
+  private static final class Samples {
+    private final double[] ring = new double[KEPT_SAMPLES];
+    private int size;
+    private int next;
+
+    void add(double v) {
+      ring[next] = v;
+      next = (next + 1) % ring.length;
+      size = Math.min(size + 1, ring.length);
+    }
+
+    double percentile(double q) {
+      if (size == 0) {
+        return 0;
+      }
+      double[] sorted = Arrays.copyOf(ring, size);
+      Arrays.sort(sorted);
+      int index = (int) Math.ceil(q * size) - 1;
+      return Math.round(sorted[Math.max(0, Math.min(size - 1, index))] * 100) / 100.0;
+    }
+  }
+
   private static final class FunctionStats {
     long invocations;
     long errors;
     long coldStarts;
-    final List<Double> durations = new ArrayList<>();
-    final List<Double> inits = new ArrayList<>();
+    final Samples durations = new Samples();
+    final Samples inits = new Samples();
   }
 
   private static final class Custom {
     String unit;
     long samples;
     double sum;
-    final List<Double> values = new ArrayList<>();
+    final Samples values = new Samples();
   }
 
   private final Map<String, FunctionStats> functions = new TreeMap<>();
   private final Map<String, Custom> custom = new TreeMap<>();
+  private long gatewayRequests;
+  private final Samples gatewayOwnMs = new Samples();
+
+  /**
+   * Records the gateway's own time for one request: from reading it to having written the answer,
+   * less the time spent in functions (authorizer and integration).
+   */
+  public synchronized void gatewayRequest(double ownMs) {
+    gatewayRequests++;
+    gatewayOwnMs.add(ownMs);
+  }
 
   /** Records one invocation of {@code function}. */
   public synchronized void invocation(String function, double durationMs, boolean error) {
@@ -43,14 +76,14 @@ public final class LocalMetrics {
     if (error) {
       s.errors++;
     }
-    keep(s.durations, durationMs);
+    s.durations.add(durationMs);
   }
 
   /** Records a new execution environment of {@code function}. */
   public synchronized void coldStart(String function, double initMs) {
     FunctionStats s = functions.computeIfAbsent(function, f -> new FunctionStats());
     s.coldStarts++;
-    keep(s.inits, initMs);
+    s.inits.add(initMs);
   }
 
   /**
@@ -101,14 +134,7 @@ public final class LocalMetrics {
   private static void add(Custom c, double v) {
     c.samples++;
     c.sum += v;
-    keep(c.values, v);
-  }
-
-  private static void keep(List<Double> list, double v) {
-    if (list.size() >= KEPT_SAMPLES) {
-      list.remove(0);
-    }
-    list.add(v);
+    c.values.add(v);
   }
 
   /** Invocations of {@code function} so far. */
@@ -134,12 +160,18 @@ public final class LocalMetrics {
           f.put("errors", s.errors);
           f.put("coldStarts", s.coldStarts);
           ObjectNode d = f.putObject("durationMs");
-          d.put("p50", percentile(s.durations, 0.50));
-          d.put("p90", percentile(s.durations, 0.90));
-          d.put("p99", percentile(s.durations, 0.99));
-          d.put("max", percentile(s.durations, 1.0));
-          f.put("initMsP50", percentile(s.inits, 0.50));
+          d.put("p50", s.durations.percentile(0.50));
+          d.put("p90", s.durations.percentile(0.90));
+          d.put("p99", s.durations.percentile(0.99));
+          d.put("max", s.durations.percentile(1.0));
+          f.put("initMsP50", s.inits.percentile(0.50));
         });
+    ObjectNode gateway = root.putObject("gateway");
+    gateway.put("requests", gatewayRequests);
+    ObjectNode own = gateway.putObject("ownMs");
+    own.put("p50", gatewayOwnMs.percentile(0.50));
+    own.put("p90", gatewayOwnMs.percentile(0.90));
+    own.put("p99", gatewayOwnMs.percentile(0.99));
     ObjectNode cm = root.putObject("customMetrics");
     custom.forEach(
         (key, c) -> {
@@ -148,21 +180,10 @@ public final class LocalMetrics {
           m.put("samples", c.samples);
           m.put("sum", c.sum);
           if ("Milliseconds".equals(c.unit)) {
-            m.put("p50", percentile(c.values, 0.50));
-            m.put("p99", percentile(c.values, 0.99));
+            m.put("p50", c.values.percentile(0.50));
+            m.put("p99", c.values.percentile(0.99));
           }
         });
     return root;
-  }
-
-  private static double percentile(List<Double> values, double q) {
-    if (values.isEmpty()) {
-      return 0;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int index = (int) Math.ceil(q * sorted.size()) - 1;
-    double v = sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    return Math.round(v * 100) / 100.0;
   }
 }

@@ -133,6 +133,7 @@ public final class LocalGateway implements HttpHandler {
     Map<String, List<String>> headers = new LinkedHashMap<>();
     byte[] body;
     RouteTable.Match match;
+    double functionMs;
     String accessKey;
     JsonNode authorizer;
 
@@ -204,14 +205,11 @@ public final class LocalGateway implements HttpHandler {
               "{\"message\":\"Internal server error\"}".getBytes(StandardCharsets.UTF_8));
     }
     write(exchange, call, reply);
+    double totalMs = (System.nanoTime() - call.startNanos) / 1e6;
+    metrics.gatewayRequest(Math.max(0, totalMs - call.functionMs));
     log.accept(
         String.format(
-            "%s %s %d %.1f ms%s",
-            call.method,
-            call.rawPath,
-            reply.status(),
-            (System.nanoTime() - call.startNanos) / 1e6,
-            outcome));
+            "%s %s %d %.1f ms%s", call.method, call.rawPath, reply.status(), totalMs, outcome));
   }
 
   private void read(HttpExchange exchange, Call call) throws IOException, GatewayAnswer {
@@ -487,7 +485,9 @@ public final class LocalGateway implements HttpHandler {
       throw new GatewayAnswer("API_CONFIGURATION_ERROR", 500, "Internal server error");
     }
     try {
+      long start = System.nanoTime();
       Invocation invocation = pool.invoke(event, call.requestId);
+      call.functionMs += (System.nanoTime() - start) / 1e6;
       metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
       if (invocation.coldStart()) {
         metrics.coldStart(function, invocation.initMs());

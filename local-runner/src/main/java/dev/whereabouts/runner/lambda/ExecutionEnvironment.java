@@ -1,7 +1,5 @@
 package dev.whereabouts.runner.lambda;
 
-import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -153,7 +151,6 @@ final class ExecutionEnvironment implements AutoCloseable {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  @SuppressWarnings("unchecked")
   private String serialize(Object output) throws IOException {
     if (output == null) {
       return "null";
@@ -162,10 +159,7 @@ final class ExecutionEnvironment implements AutoCloseable {
       return JSON.writeValueAsString(map);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PojoSerializer<Object> serializer =
-        (PojoSerializer<Object>)
-            LambdaEventSerializers.serializerFor(output.getClass(), code.loader);
-    serializer.toJson(output, out);
+    code.output(output.getClass()).toJson(output, out);
     return out.toString(StandardCharsets.UTF_8);
   }
 

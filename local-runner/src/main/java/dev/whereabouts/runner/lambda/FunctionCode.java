@@ -8,6 +8,8 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One build of a function's jar, loaded in a class loader of its own whose parent is the platform
@@ -28,6 +30,7 @@ final class FunctionCode implements AutoCloseable {
   final Class<?> contextType;
   final Class<?> loggerType;
   private final PojoSerializer<Object> input;
+  private final Map<Class<?>, PojoSerializer<Object>> outputs = new ConcurrentHashMap<>();
 
   @SuppressWarnings("unchecked")
   FunctionCode(FunctionConfig config, long generation) throws FunctionInitException {
@@ -82,6 +85,16 @@ final class FunctionCode implements AutoCloseable {
   /** The serializer the Lambda Java runtime would use for this handler's event type. */
   PojoSerializer<Object> input() {
     return input;
+  }
+
+  /**
+   * The serializer the runtime would use for a result of this type, built once per type (building
+   * one costs milliseconds; the runtime, too, builds its serializer once).
+   */
+  @SuppressWarnings("unchecked")
+  PojoSerializer<Object> output(Class<?> type) {
+    return outputs.computeIfAbsent(
+        type, t -> (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(t, loader));
   }
 
   @Override
