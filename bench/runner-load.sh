@@ -3,10 +3,14 @@
 #   1. start to ready: wall time from `java -jar` to the first answered request;
 #   2. per-request overhead of the runner: one client, GET /profiles/{id}; the client's latency
 #      minus the handler's own duration as the runner measured it (GET /_local/metrics);
+#      the gateway's own time per request as the runner measures it (GET /_local/metrics);
 #   3. throughput and p50/p99 of GET /profiles/{id} (which calls the location service through the
-#      runner, SigV4-signed) at 16 concurrent clients, with zero errors expected.
+#      runner, SigV4-signed) at 16 concurrent clients, with zero errors expected, and where the
+#      runner's CPU goes per request, by thread group (/proc, Linux only).
 #
-#   bench/runner-load.sh [SECONDS]     (default 20 s of load after a 5 s warm-up)
+#   bench/runner-load.sh [SECONDS]     (default 20 s of load per phase, after a warm-up of 20 s
+#                                       for one client and 60 s for 16: the runner JIT-compiles
+#                                       a copy of the SDK per function)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -24,7 +28,7 @@ start=$(date +%s%N)
 java -jar local-runner/target/local-runner.jar --port "$port" --no-color \
   --parameter-overrides StageRateLimit=1000000 StageBurstLimit=1000000 >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -f "$log" "$log".*' EXIT
 until curl -s -o /dev/null "$base/_local/metrics"; do
   kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.02
@@ -42,17 +46,57 @@ curl -sf "$base/profiles/$user" | grep -q '"locationStatus":"ok"' || { echo "the
 
 cp="benchmarks/target/classes"
 echo "one client (overhead):"
-java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 1 "$seconds" 5
+java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 1 "$seconds" 20
 curl -s "$base/_local/metrics" | python3 -c '
 import json,sys
-m=json.load(sys.stdin)["functions"]
+doc=json.load(sys.stdin)
+m=doc["functions"]
 for f in ("ProfileFunction","LocationFunction"):
     if f in m:
         d=m[f]
         print("  %s: handler p50 %s ms over %s invocations" % (f, d["durationMs"]["p50"], d["invocations"]))
+g=doc["gateway"]["ownMs"]
+print("  gateway own time per request (latest 10,000): p50 %s ms, p90 %s ms, p99 %s ms" % (g["p50"], g["p90"], g["p99"]))
 '
 echo "16 clients (throughput):"
-java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 16 "$seconds" 40
+threads() {  # thread group -> CPU ticks so far, read from /proc in one go (names cut to 15 characters)
+  python3 - "$pid" <<'PY'
+import glob, re, sys, collections
+groups = collections.Counter()
+for stat in glob.glob("/proc/%s/task/*/stat" % sys.argv[1]):
+    try:
+        text = open(stat).read()
+    except OSError:
+        continue
+    name = text[text.index("(") + 1:text.rindex(")")]
+    fields = text[text.rindex(")") + 2:].split()
+    name = re.sub(r"^qtp\d+.*", "DynamoDBLocal-jetty", name)
+    name = re.sub(r"^SQLiteQueue.*", "DynamoDBLocal-sqlite", name)
+    name = re.sub(r"-env-?\d*$|-e?n?v?$|[-#]?\d+$", "", name).replace(" ", "_")
+    groups[name] += int(fields[11]) + int(fields[12])
+for name, ticks in sorted(groups.items()):
+    print(name, ticks)
+PY
+}
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }  # user + system CPU
+invocations() { curl -s "$base/_local/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["functions"]["ProfileFunction"]["invocations"])'; }
+java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 16 "$seconds" 60 >"$log.load" &
+load=$!
+if [ -d "/proc/$pid/task" ] && [ "$seconds" -ge 10 ]; then
+  sleep 62
+  n0=$(invocations); w0=$(date +%s%N); r0=$(ticks $pid); threads >"$log.t0"
+  sleep $(( seconds - 8 ))
+  n1=$(invocations); w1=$(date +%s%N); r1=$(ticks $pid); threads >"$log.t1"
+fi
+wait $load
+cat "$log.load"
+if [ -s "$log.t1" ]; then
+  echo "  runner CPU per GET /profiles (thread group: ms of CPU per request), over $(( n1 - n0 )) requests:"
+  awk -v r=$(( r1 - r0 )) -v n=$(( n1 - n0 )) -v w=$(( w1 - w0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    printf "  runner process: %.0f %% CPU, %.2f ms per request\n", r / hz * 1e11 / w, r * 1000 / hz / n }'
+  join "$log.t0" "$log.t1" | awk -v n=$(( n1 - n0 )) -v hz="$(getconf CLK_TCK)" '{d = ($3 - $2) * 1000 / hz; if (d / n >= 0.01) printf "    %-24s %.2f\n", $1, d / n; t += d} END {printf "    %-24s %.2f\n", "total", t / n}' | sort -k2 -n -r
+fi
+rm -f "$log.load" "$log.t0" "$log.t1"
 curl -s "$base/_local/metrics" | python3 -c '
 import json,sys
 m=json.load(sys.stdin)["functions"]

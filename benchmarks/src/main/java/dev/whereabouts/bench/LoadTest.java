@@ -1,5 +1,6 @@
 package dev.whereabouts.bench;
 
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,9 +46,13 @@ public final class LoadTest {
 
     run(http, request, clients, warmup * 1000, null);
     AtomicLong errors = new AtomicLong();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
     long start = System.nanoTime();
     List<long[]> all = run(http, request, clients, seconds * 1000, errors);
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpuMs = (os.getProcessCpuTime() - cpuStart) / 1e6;
     int n = all.stream().mapToInt(a -> a.length).sum();
     long[] latencies = new long[n];
     int i = 0;
@@ -57,7 +62,8 @@ public final class LoadTest {
     }
     Arrays.sort(latencies);
     System.out.printf(
-        "clients=%d seconds=%.1f requests=%d errors=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms%n",
+        "clients=%d seconds=%.1f requests=%d errors=%d throughput=%.0f/s p50=%.2fms p90=%.2fms p99=%.2fms max=%.2fms"
+            + " (this load generator: %.0f %% CPU, %.2f ms per request)%n",
         clients,
         elapsed,
         n,
@@ -66,7 +72,9 @@ public final class LoadTest {
         pct(latencies, 0.50),
         pct(latencies, 0.90),
         pct(latencies, 0.99),
-        pct(latencies, 1.0));
+        pct(latencies, 1.0),
+        cpuMs / 10 / elapsed,
+        cpuMs / Math.max(1, n));
     System.exit(0);
   }
 
