@@ -150,6 +150,7 @@ public final class LocalRunner implements AutoCloseable {
     } catch (Exception e) {
       throw new StartupException("DynamoDB Local did not start: " + e.getMessage());
     }
+    console.runner(dynamoDb.describe());
     for (TableSpec table : suite.tables()) {
       boolean created = dynamoDb.createTable(table);
       console.runner(

@@ -2,12 +2,15 @@ package dev.whereabouts.runner.dynamodb;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +45,12 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
   private final DynamoDBProxyServer server;
   private final URI endpoint;
   private final DynamoDbClient client;
+  private final Optional<Path> dataDir;
 
-  private EmbeddedDynamoDb(DynamoDBProxyServer server, int port, String region) {
+  private EmbeddedDynamoDb(
+      DynamoDBProxyServer server, int port, String region, Optional<Path> dataDir) {
     this.server = server;
+    this.dataDir = dataDir;
     this.endpoint = URI.create("http://127.0.0.1:" + port);
     this.client =
         DynamoDbClient.builder()
@@ -71,12 +77,31 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
     } else {
       args.add("-inMemory");
     }
-    SQLITE_LOG.setLevel(java.util.logging.Level.OFF);
-    DynamoDBProxyServer server =
-        ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-    bindToLoopback(server);
-    server.start();
-    return new EmbeddedDynamoDb(server, port, region);
+    // DynamoDB Local prints an eight-line banner on System.out; the runner says it in one line.
+    PrintStream console = System.out;
+    ByteArrayOutputStream banner = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(banner, true, StandardCharsets.UTF_8));
+    try {
+      DynamoDBProxyServer server =
+          ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+      // After DynamoDB Local's own set-up, which resets java.util.logging's levels.
+      SQLITE_LOG.setLevel(java.util.logging.Level.OFF);
+      bindToLoopback(server);
+      server.start();
+      return new EmbeddedDynamoDb(server, port, region, dataDir);
+    } catch (Exception e) {
+      console.print(banner.toString(StandardCharsets.UTF_8));
+      throw e;
+    } finally {
+      System.setOut(console);
+    }
+  }
+
+  /** One line for the operator: where it listens and where its data lives. */
+  public String describe() {
+    return "DynamoDB Local on "
+        + endpoint
+        + dataDir.map(d -> ", data in " + d.toAbsolutePath()).orElse(", in memory");
   }
 
   /**
