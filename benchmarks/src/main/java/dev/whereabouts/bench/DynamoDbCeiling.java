@@ -1,13 +1,7 @@
 package dev.whereabouts.bench;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -51,52 +45,19 @@ public final class DynamoDbCeiling {
         System.err.println("no item " + key + "=bench-seed in " + table);
         System.exit(1);
       }
-      Runnable read = () -> dynamo.getItem(g -> g.tableName(table).key(itemKey));
-      run(read, clients, warmup * 1000);
-      long start = System.nanoTime();
-      long[] latencies = run(read, clients, seconds * 1000);
-      double elapsed = (System.nanoTime() - start) / 1e9;
+      ClosedLoop.Call read = () -> dynamo.getItem(g -> g.tableName(table).key(itemKey)).hasItem();
+      ClosedLoop.run(read, clients, warmup * 1000);
+      ClosedLoop.Result r = ClosedLoop.run(read, clients, seconds * 1000);
       System.out.printf(
-          "GetItem clients=%d seconds=%.1f requests=%d throughput=%.0f/s p50=%.2fms p99=%.2fms%n",
+          "GetItem clients=%d seconds=%.1f requests=%d errors=%d throughput=%.0f/s p50=%.2fms"
+              + " p99=%.2fms%n",
           clients,
-          elapsed,
-          latencies.length,
-          latencies.length / elapsed,
-          latencies[latencies.length / 2] / 1e6,
-          latencies[(int) (latencies.length * 0.99)] / 1e6);
+          r.seconds(),
+          r.latencies().length,
+          r.errors(),
+          r.throughput(),
+          r.ms(0.50),
+          r.ms(0.99));
     }
-  }
-
-  private static long[] run(Runnable read, int clients, long millis) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
-    long deadline = System.nanoTime() + millis * 1_000_000;
-    List<Future<long[]>> futures = new ArrayList<>();
-    for (int c = 0; c < clients; c++) {
-      futures.add(
-          pool.submit(
-              () -> {
-                long[] out = new long[1024];
-                int k = 0;
-                while (System.nanoTime() < deadline) {
-                  long t0 = System.nanoTime();
-                  read.run();
-                  if (k == out.length) {
-                    out = Arrays.copyOf(out, k * 2);
-                  }
-                  out[k++] = System.nanoTime() - t0;
-                }
-                return Arrays.copyOf(out, k);
-              }));
-    }
-    long[] all = new long[0];
-    for (Future<long[]> f : futures) {
-      long[] part = f.get();
-      int from = all.length;
-      all = Arrays.copyOf(all, from + part.length);
-      System.arraycopy(part, 0, all, from, part.length);
-    }
-    pool.shutdown();
-    Arrays.sort(all);
-    return all;
   }
 }
