@@ -17,16 +17,19 @@ public final class LocalMetrics {
   private static final int KEPT_SAMPLES = 10_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The latest {@link #KEPT_SAMPLES} values of one measure, in a ring. */
+  /** The latest {@link #KEPT_SAMPLES} values of one measure, in a ring that grows as needed. */
   private static final class Samples {
-    private final double[] ring = new double[KEPT_SAMPLES];
+    private double[] ring = new double[16];
     private int size;
     private int next;
 
     void add(double v) {
+      if (size == ring.length && size < KEPT_SAMPLES) {
+        ring = Arrays.copyOf(ring, Math.min(KEPT_SAMPLES, size * 2));
+      }
       ring[next] = v;
-      next = (next + 1) % ring.length;
-      size = Math.min(size + 1, ring.length);
+      next = (next + 1) % KEPT_SAMPLES;
+      size = Math.min(size + 1, KEPT_SAMPLES);
     }
 
     double percentile(double q) {
