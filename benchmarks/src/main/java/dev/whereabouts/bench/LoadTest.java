@@ -10,7 +10,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A closed-loop load generator: CLIENTS threads each send GET URL back to back for SECONDS after a
- * warm-up, then it prints requests/s, latency percentiles and the count of non-2xx answers.
+ * warm-up, then it prints requests/s, latency percentiles, the count of non-2xx answers and its own
+ * CPU use.
  *
  * <p>Usage: {@code LoadTest URL CLIENTS SECONDS [WARMUP_SECONDS]}. Loopback targets only.
  */

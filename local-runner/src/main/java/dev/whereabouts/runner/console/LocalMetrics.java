@@ -32,14 +32,31 @@ public final class LocalMetrics {
       size = Math.min(size + 1, KEPT_SAMPLES);
     }
 
-    double percentile(double q) {
-      if (size == 0) {
-        return 0;
-      }
+    /** p50, p90, p99 and max into {@code node}, from one sorted copy. */
+    void putPercentiles(ObjectNode node) {
+      double[] sorted = sorted();
+      node.put("p50", at(sorted, 0.50));
+      node.put("p90", at(sorted, 0.90));
+      node.put("p99", at(sorted, 0.99));
+      node.put("max", at(sorted, 1.0));
+    }
+
+    double median() {
+      return at(sorted(), 0.50);
+    }
+
+    private double[] sorted() {
       double[] sorted = Arrays.copyOf(ring, size);
       Arrays.sort(sorted);
-      int index = (int) Math.ceil(q * size) - 1;
-      return Math.round(sorted[Math.max(0, Math.min(size - 1, index))] * 100) / 100.0;
+      return sorted;
+    }
+
+    private static double at(double[] sorted, double q) {
+      if (sorted.length == 0) {
+        return 0;
+      }
+      int index = (int) Math.ceil(q * sorted.length) - 1;
+      return Math.round(sorted[Math.max(0, Math.min(sorted.length - 1, index))] * 100) / 100.0;
     }
   }
 
@@ -162,19 +179,12 @@ public final class LocalMetrics {
           f.put("invocations", s.invocations);
           f.put("errors", s.errors);
           f.put("coldStarts", s.coldStarts);
-          ObjectNode d = f.putObject("durationMs");
-          d.put("p50", s.durations.percentile(0.50));
-          d.put("p90", s.durations.percentile(0.90));
-          d.put("p99", s.durations.percentile(0.99));
-          d.put("max", s.durations.percentile(1.0));
-          f.put("initMsP50", s.inits.percentile(0.50));
+          s.durations.putPercentiles(f.putObject("durationMs"));
+          f.put("initMsP50", s.inits.median());
         });
     ObjectNode gateway = root.putObject("gateway");
     gateway.put("requests", gatewayRequests);
-    ObjectNode own = gateway.putObject("ownMs");
-    own.put("p50", gatewayOwnMs.percentile(0.50));
-    own.put("p90", gatewayOwnMs.percentile(0.90));
-    own.put("p99", gatewayOwnMs.percentile(0.99));
+    gatewayOwnMs.putPercentiles(gateway.putObject("ownMs"));
     ObjectNode cm = root.putObject("customMetrics");
     custom.forEach(
         (key, c) -> {
@@ -183,8 +193,7 @@ public final class LocalMetrics {
           m.put("samples", c.samples);
           m.put("sum", c.sum);
           if ("Milliseconds".equals(c.unit)) {
-            m.put("p50", c.values.percentile(0.50));
-            m.put("p99", c.values.percentile(0.99));
+            c.values.putPercentiles(m);
           }
         });
     return root;

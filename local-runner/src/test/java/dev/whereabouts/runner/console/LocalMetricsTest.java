@@ -33,6 +33,7 @@ class LocalMetricsTest {
     assertEquals(3, gateway.get("requests").asLong());
     assertEquals(0.75, gateway.at("/ownMs/p50").asDouble());
     assertEquals(3.5, gateway.at("/ownMs/p99").asDouble());
+    assertEquals(3.5, gateway.at("/ownMs/max").asDouble());
     assertEquals(0.0, new LocalMetrics().toJson().at("/gateway/ownMs/p50").asDouble());
   }
 
@@ -50,5 +51,6 @@ class LocalMetricsTest {
     assertEquals(2, m.get("samples").asLong());
     assertEquals(10.0, m.get("sum").asDouble());
     assertEquals(4.0, m.get("p50").asDouble());
+    assertEquals(6.0, m.get("max").asDouble());
   }
 }
