@@ -1,6 +1,9 @@
 package dev.whereabouts.runner;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
+import dev.whereabouts.runner.cloudwatch.MetricStore;
+import dev.whereabouts.runner.cloudwatch.ScaledClock;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
 import dev.whereabouts.runner.dynamodb.EmbeddedDynamoDb;
@@ -39,12 +42,17 @@ public final class LocalRunner implements AutoCloseable {
   /** The account id in local ARNs. */
   public static final String ACCOUNT_ID = "000000000000";
 
+  /** The stack name {@code AWS::StackName} resolves to. */
+  public static final String STACK_NAME = "local";
+
   /** The API id in local ARNs and request contexts. */
   public static final String API_ID = "local";
 
   private final RunnerOptions options;
   private final Console console;
-  private final LocalMetrics metrics = new LocalMetrics();
+  private final LocalMetrics metrics =
+      new LocalMetrics(new MetricStore(ScaledClock.fromSystemProperty()));
+  private LocalCloudWatch cloudWatch;
   private EmbeddedDynamoDb dynamoDb;
   private HttpServer http;
   private ExecutorService workers;
@@ -68,6 +76,10 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("fault")) {
+      System.exit(FaultCommand.run(args, System.out, System.err));
+      return;
+    }
     RunnerOptions options;
     try {
       options = RunnerOptions.parse(args);
@@ -124,6 +136,11 @@ public final class LocalRunner implements AutoCloseable {
     return "LOCAL" + function.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
   }
 
+  /** The local CloudWatch (alarms, faults), for tests. */
+  public LocalCloudWatch cloudWatch() {
+    return cloudWatch;
+  }
+
   /** The metrics, for tests. */
   public LocalMetrics metrics() {
     return metrics;
@@ -159,6 +176,15 @@ public final class LocalRunner implements AutoCloseable {
               + (created ? " created" : " kept from " + options.dataDir().orElseThrow()));
     }
 
+    metrics.api(STACK_NAME, suite.stage());
+    try {
+      cloudWatch =
+          new LocalCloudWatch(
+              suite, STACK_NAME, metrics.store(), pools, dynamoDb.endpoint(), console::runner);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
+    }
+
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
     SecureRandom random = new SecureRandom();
     for (Suite.Function f : suite.functions()) {
@@ -174,7 +200,8 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_DEFAULT_REGION", suite.region());
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+      // Through the tap, which publishes AWS/DynamoDB metrics and injects table faults.
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", cloudWatch.dynamoDbEndpoint().toString());
       env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -248,9 +275,11 @@ public final class LocalRunner implements AutoCloseable {
           exchange.getResponseBody().write(body);
           exchange.close();
         });
+    cloudWatch.register(http);
     http.createContext("/", gateway);
     console.install();
     http.start();
+    cloudWatch.start();
     printBanner(suite, (System.nanoTime() - started) / 1e6);
   }
 
@@ -271,6 +300,12 @@ public final class LocalRunner implements AutoCloseable {
     console.runner(
         "  GET     /_local/metrics              invocations, cold starts, durations, custom metrics,"
             + " gateway time");
+    console.runner(
+        "  GET     /_local/alarms               the template's alarms, as ops status shows them");
+    console.runner(
+        "  POST    /_local/faults               inject faults (or: java -jar local-runner.jar fault --help)");
+    console.runner(cloudWatch.describe());
+    console.runner("dashboard: " + base + "/_local/dashboard");
     console.runner("try it:");
     for (String line : CurlSession.lines(base)) {
       console.runner("  " + line);
@@ -281,6 +316,9 @@ public final class LocalRunner implements AutoCloseable {
   public void close() {
     if (http != null) {
       http.stop(0);
+    }
+    if (cloudWatch != null) {
+      cloudWatch.close();
     }
     if (workers != null) {
       workers.shutdownNow();
