@@ -126,6 +126,13 @@
 
   function drawAlarms(w, def) {
     var names = ((def.properties || {}).alarms || []).map(alarmName);
+    if (w.body.children.length === names.length) {
+      // Same alarms: only their states change (the elements stay, for readers and tests).
+      Array.prototype.forEach.call(w.body.children, function (s) {
+        s.dataset.state = alarmStates[s.dataset.alarm] || "INSUFFICIENT_DATA";
+      });
+      return;
+    }
     w.body.textContent = "";
     names.forEach(function (n) {
       var s = document.createElement("span");
