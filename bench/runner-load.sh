@@ -70,8 +70,6 @@ for stat in glob.glob("/proc/%s/task/*/stat" % sys.argv[1]):
         continue
     name = text[text.index("(") + 1:text.rindex(")")]
     fields = text[text.rindex(")") + 2:].split()
-    name = re.sub(r"^qtp\d+.*", "DynamoDBLocal-jetty", name)
-    name = re.sub(r"^SQLiteQueue.*", "DynamoDBLocal-sqlite", name)
     name = re.sub(r"-env-?\d*$|-e?n?v?$|[-#]?\d+$", "", name).replace(" ", "_")
     groups[name] += int(fields[11]) + int(fields[12])
 for name, ticks in sorted(groups.items()):

@@ -1,10 +1,13 @@
 package dev.whereabouts.runner;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.whereabouts.engine.DynamoDbEngine;
+import dev.whereabouts.engine.EngineException;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
-import dev.whereabouts.runner.dynamodb.EmbeddedDynamoDb;
 import dev.whereabouts.runner.dynamodb.TableSpec;
+import dev.whereabouts.runner.dynamodb.Tables;
+import dev.whereabouts.runner.dynamodb.TtlSweeper;
 import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
@@ -18,6 +21,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
@@ -32,8 +36,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Runs the whole suite on one machine from template.yaml: DynamoDB Local embedded, every function
- * in execution environments of its own, behind a local API Gateway.
+ * Runs the whole suite on one machine from template.yaml: a local DynamoDB engine (dynalite, a
+ * child process) or one the user runs, every function in execution environments of its own, behind
+ * a local API Gateway.
  */
 public final class LocalRunner implements AutoCloseable {
   /** The account id in local ARNs. */
@@ -45,7 +50,10 @@ public final class LocalRunner implements AutoCloseable {
   private final RunnerOptions options;
   private final Console console;
   private final LocalMetrics metrics = new LocalMetrics();
-  private EmbeddedDynamoDb dynamoDb;
+  private DynamoDbEngine engine;
+  private URI dynamoDbEndpoint;
+  private Tables tables;
+  private TtlSweeper ttlSweeper;
   private HttpServer http;
   private ExecutorService workers;
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
@@ -129,7 +137,17 @@ public final class LocalRunner implements AutoCloseable {
     return metrics;
   }
 
-  /** Reads the template, starts DynamoDB Local, the functions' pools and the gateway. */
+  /** The TTL sweeper, for tests that sweep without waiting for its interval. */
+  public TtlSweeper ttlSweeper() {
+    return ttlSweeper;
+  }
+
+  /** The DynamoDB endpoint the functions use, for tests. */
+  public URI dynamoDbEndpoint() {
+    return dynamoDbEndpoint;
+  }
+
+  /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
     Suite suite =
@@ -145,19 +163,7 @@ public final class LocalRunner implements AutoCloseable {
                 + " -am");
       }
     }
-    try {
-      dynamoDb = EmbeddedDynamoDb.start(options.dataDir(), suite.region());
-    } catch (Exception e) {
-      throw new StartupException("DynamoDB Local did not start: " + e.getMessage());
-    }
-    console.runner(dynamoDb.describe());
-    for (TableSpec table : suite.tables()) {
-      boolean created = dynamoDb.createTable(table);
-      console.runner(
-          "table "
-              + table.name()
-              + (created ? " created" : " kept from " + options.dataDir().orElseThrow()));
-    }
+    startDynamoDb(suite);
 
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
     SecureRandom random = new SecureRandom();
@@ -174,7 +180,7 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_DEFAULT_REGION", suite.region());
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
       env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -254,6 +260,55 @@ public final class LocalRunner implements AutoCloseable {
     printBanner(suite, (System.nanoTime() - started) / 1e6);
   }
 
+  /**
+   * Starts dynalite (or takes the user's engine), creates the template's missing tables and starts
+   * the TTL sweeper.
+   */
+  private void startDynamoDb(Suite suite) throws StartupException {
+    if (options.dynamoDbEndpoint().isPresent()) {
+      dynamoDbEndpoint = options.dynamoDbEndpoint().get();
+      console.runner("DynamoDB engine: yours, at " + dynamoDbEndpoint);
+    } else {
+      try {
+        engine =
+            DynamoDbEngine.start(
+                options.dataDir().map(d -> d.resolve("dynamodb")),
+                console::runner,
+                line -> console.runner("dynalite: " + line));
+      } catch (EngineException e) {
+        throw new StartupException(e.getMessage());
+      }
+      dynamoDbEndpoint = engine.endpoint();
+      console.runner(engine.describe());
+    }
+    tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
+    for (TableSpec table : suite.tables()) {
+      boolean created;
+      try {
+        created = tables.createIfMissing(table);
+      } catch (RuntimeException e) {
+        throw new StartupException(
+            "cannot create table "
+                + table.name()
+                + " at "
+                + dynamoDbEndpoint
+                + ": "
+                + e.getMessage());
+      }
+      console.runner("table " + table.name() + (created ? " created" : " exists, kept"));
+    }
+    ttlSweeper = new TtlSweeper(tables, suite.tables(), console::runner);
+    if (!ttlSweeper.tables().isEmpty()) {
+      ttlSweeper.start(options.ttlInterval());
+      console.runner(
+          "TTL: expired items of "
+              + String.join(", ", ttlSweeper.tables().stream().map(TableSpec::name).toList())
+              + " are deleted every "
+              + options.ttlInterval().toSeconds()
+              + " s");
+    }
+  }
+
   private void printBanner(Suite suite, double startMs) {
     String base = baseUrl();
     console.runner(
@@ -286,12 +341,14 @@ public final class LocalRunner implements AutoCloseable {
       workers.shutdownNow();
     }
     pools.values().forEach(FunctionPool::close);
-    if (dynamoDb != null) {
-      try {
-        dynamoDb.close();
-      } catch (Exception ignored) {
-        // shutting down
-      }
+    if (ttlSweeper != null) {
+      ttlSweeper.close();
+    }
+    if (tables != null) {
+      tables.close();
+    }
+    if (engine != null) {
+      engine.close();
     }
   }
 
