@@ -251,7 +251,8 @@ class DashboardBrowserTest {
           w.getDomAttribute("data-title") + " is drawn");
     }
     byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-    // docs/local-dashboard.png is a copy of this file, taken by hand (a test run leaves docs/ alone).
+    // docs/local-dashboard.png is a copy of this file, taken by hand (a test run leaves docs/
+    // alone).
     Path target = SuiteUnderTest.repositoryRoot().resolve("local-runner/target");
     Files.createDirectories(target);
     Files.write(target.resolve("local-dashboard.png"), png);
