@@ -64,6 +64,7 @@ public final class LocalRunner implements AutoCloseable {
   private final LocalMetrics metrics =
       new LocalMetrics(new MetricStore(ScaledClock.fromSystemProperty()));
   private LocalCloudWatch cloudWatch;
+  private boolean banner = true;
   private DynamoDbEngine engine;
   private URI dynamoDbEndpoint;
   private Tables tables;
@@ -93,6 +94,15 @@ public final class LocalRunner implements AutoCloseable {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("fault")) {
       System.exit(FaultCommand.run(args, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("invoke")) {
+      PrintStream stdout = System.out;
+      System.exit(InvokeCommand.run(args, System.in, stdout, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("generate-event")) {
+      System.exit(GenerateEventCommand.run(args, System.out, System.err));
       return;
     }
     RunnerOptions options;
@@ -149,6 +159,26 @@ public final class LocalRunner implements AutoCloseable {
 
   private static String accessKeyOf(String function) {
     return "LOCAL" + function.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+  }
+
+  /** A runner for one {@code invoke}: no banner, everything it prints goes to {@code out}. */
+  static LocalRunner createQuiet(RunnerOptions options, PrintStream out) {
+    LocalRunner r = new LocalRunner(options, out);
+    r.banner = false;
+    return r;
+  }
+
+  /** The template's functions. */
+  public java.util.Set<String> functions() {
+    return java.util.Collections.unmodifiableSet(pools.keySet());
+  }
+
+  /** Invokes {@code function} once with {@code eventJson}, as the gateway would. */
+  public dev.whereabouts.runner.lambda.Invocation invoke(String function, String eventJson)
+      throws dev.whereabouts.runner.lambda.FunctionInitException {
+    var invocation = pools.get(function).invoke(eventJson, java.util.UUID.randomUUID().toString());
+    metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
+    return invocation;
   }
 
   /** The local CloudWatch (alarms, faults), for tests. */
@@ -293,7 +323,9 @@ public final class LocalRunner implements AutoCloseable {
     console.install();
     http.start();
     cloudWatch.start();
-    printBanner(suite, (System.nanoTime() - started) / 1e6);
+    if (banner) {
+      printBanner(suite, (System.nanoTime() - started) / 1e6);
+    }
   }
 
   /**
