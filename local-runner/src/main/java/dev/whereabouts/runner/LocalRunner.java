@@ -28,6 +28,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -65,6 +66,7 @@ public final class LocalRunner implements AutoCloseable {
       new LocalMetrics(new MetricStore(ScaledClock.fromSystemProperty()));
   private LocalCloudWatch cloudWatch;
   private boolean banner = true;
+  private dev.whereabouts.runner.console.LogFile logFile;
   private DynamoDbEngine engine;
   private URI dynamoDbEndpoint;
   private Tables tables;
@@ -99,6 +101,10 @@ public final class LocalRunner implements AutoCloseable {
     if (args.length > 0 && args[0].equals("invoke")) {
       PrintStream stdout = System.out;
       System.exit(InvokeCommand.run(args, System.in, stdout, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("logs")) {
+      System.exit(LogsCommand.run(args, System.out, System.err));
       return;
     }
     if (args.length > 0 && args[0].equals("generate-event")) {
@@ -204,6 +210,14 @@ public final class LocalRunner implements AutoCloseable {
   /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
+    Path logs = LogsCommand.logDir(options.dataDir(), options.port());
+    try {
+      logFile =
+          new dev.whereabouts.runner.console.LogFile(logs, 10L << 20, java.time.Clock.systemUTC());
+      console.logTo(logFile);
+    } catch (IOException e) {
+      throw new StartupException("cannot write the log in " + logs + ": " + e.getMessage());
+    }
     Suite suite =
         SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
     for (Suite.Function f : suite.functions()) {
@@ -464,6 +478,11 @@ public final class LocalRunner implements AutoCloseable {
         "  POST    /_local/faults               inject faults (or: java -jar local-runner.jar fault --help)");
     console.runner(cloudWatch.describe());
     console.runner("dashboard: " + base + "/_local/dashboard");
+    console.runner(
+        "logs: "
+            + dev.whereabouts.runner.console.LogFile.current(
+                LogsCommand.logDir(options.dataDir(), options.port()))
+            + " (search them: java -jar local-runner/target/local-runner.jar logs --help)");
     console.runner("try it:");
     for (String line : CurlSession.lines(base)) {
       console.runner("  " + line);
@@ -477,6 +496,13 @@ public final class LocalRunner implements AutoCloseable {
     }
     if (cloudWatch != null) {
       cloudWatch.close();
+    }
+    if (logFile != null) {
+      logFile.close();
+      if (options.dataDir().isEmpty()) {
+        // In-memory data, ephemeral log: the temporary folder goes with the runner.
+        logFile.deleteFolder();
+      }
     }
     if (workers != null) {
       workers.shutdownNow();

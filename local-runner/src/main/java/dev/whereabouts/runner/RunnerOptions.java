@@ -56,6 +56,8 @@ public record RunnerOptions(
         invoke FUNCTION --event FILE|-   invoke one function once and print its result
         generate-event METHOD PATH       the gateway's event for a route, for invoke
         fault ...                        inject or lift a fault in a running runner
+        logs [--function F] [--request-id R] [--since 10m] [--follow] ...
+                                         search the functions' and the runner's log lines
       """;
 
   /** A command line that cannot be run. */

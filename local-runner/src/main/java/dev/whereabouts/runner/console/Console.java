@@ -55,8 +55,19 @@ public final class Console {
     System.setErr(routed);
   }
 
+  private volatile LogFile file;
+
+  /** Also writes every line to {@code file} (the searchable log, see {@link LogFile}). */
+  public void logTo(LogFile file) {
+    this.file = file;
+  }
+
   /** Prints a line of the runner's own. */
   public void runner(String line) {
+    LogFile f = file;
+    if (f != null) {
+      f.write("runner", line);
+    }
     synchronized (out) {
       out.println((colour ? "\u001b[1m" : "") + "runner  " + (colour ? RESET : "") + "| " + line);
     }
@@ -67,6 +78,10 @@ public final class Console {
       return;
     }
     String name = function == null ? "runner" : function;
+    LogFile f = file;
+    if (f != null) {
+      f.write(name, text);
+    }
     String label = String.format("%-7s", name.length() > 20 ? name.substring(0, 20) : name);
     synchronized (out) {
       if (colour) {
