@@ -231,7 +231,18 @@ public final class LocalRunner implements AutoCloseable {
                 + " -am");
       }
     }
+    long step =
+        step(
+            started,
+            started,
+            String.format(
+                "template read: %d functions, %d routes, %d tables, %d alarms and dashboards",
+                suite.functions().size(),
+                suite.routes().size(),
+                suite.tables().size(),
+                suite.monitoring().size()));
     startDynamoDb(suite);
+    step = step(started, step, "DynamoDB engine and tables ready");
 
     metrics.api(STACK_NAME, suite.stage());
     try {
@@ -241,6 +252,7 @@ public final class LocalRunner implements AutoCloseable {
     } catch (IllegalArgumentException | IOException e) {
       throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
     }
+    step = step(started, step, "alarms and dashboard read, DynamoDB tap listening");
 
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
     SecureRandom random = new SecureRandom();
@@ -332,6 +344,10 @@ public final class LocalRunner implements AutoCloseable {
           exchange.getResponseBody().write(body);
           exchange.close();
         });
+    step(
+        started,
+        step,
+        pools.size() + " functions ready (each loads in its first request: a cold start)");
     cloudWatch.register(http);
     http.createContext("/", gateway);
     console.install();
@@ -453,6 +469,20 @@ public final class LocalRunner implements AutoCloseable {
   private static String signingRegion(URI endpoint, String fallback) {
     String[] labels = endpoint.getHost().split("\\.");
     return labels.length >= 4 && labels[0].startsWith("dynamodb") ? labels[1] : fallback;
+  }
+
+  /**
+   * Prints one start-up step as it ends, with the time since start and its own, so a slow start
+   * says where it is.
+   *
+   * @return now, the next step's start
+   */
+  private long step(long started, long stepStarted, String what) {
+    long now = System.nanoTime();
+    console.runner(
+        String.format(
+            "[%5.0f ms] %s (%.0f ms)", (now - started) / 1e6, what, (now - stepStarted) / 1e6));
+    return now;
   }
 
   private void printBanner(Suite suite, double startMs) {
