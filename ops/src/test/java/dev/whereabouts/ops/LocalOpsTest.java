@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code status} and {@code gate} with {@code --local}: they read {@code GET /_local/alarms} in the
- * shape the local runner answers (its own test, LocalAlarmsEndpointTest, pins that shape from the
- * runner's side; the runner's browser test runs the two together).
+ * shape the local runner answers. The ops module cannot start the runner, so a loopback server
+ * answers that shape here; the runner's AlarmsTest pins the same fields from its side.
  */
 class LocalOpsTest {
   private HttpServer runner;

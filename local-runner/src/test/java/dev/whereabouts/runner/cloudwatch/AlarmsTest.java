@@ -312,6 +312,22 @@ class AlarmsTest {
   }
 
   @Test
+  void theAlarmsJsonHasTheFieldsOpsStatusReads() {
+    Alarms a = alarms(alarm("EvaluationPeriods", 1, "DatapointsToAlarm", 1));
+    put(ERRORS, 1, 5);
+    a.evaluate();
+    var json = a.toJson("local");
+    assertEquals("local", json.path("stack").asText());
+    assertEquals(1, json.path("notOk").asInt());
+    var first = json.path("alarms").get(0);
+    assertEquals("a", first.path("name").asText());
+    assertEquals("ALARM", first.path("state").asText());
+    assertTrue(first.path("reason").asText().startsWith("Threshold Crossed: 1 out of the last 1"));
+    assertEquals(Instant.ofEpochMilli(clock.now), Instant.parse(first.path("since").asText()));
+    assertTrue(first.path("composite").isBoolean());
+  }
+
+  @Test
   void aCompositeAlarmFollowsItsChildren() {
     Map<String, Object> child =
         new LinkedHashMap<>(alarm("EvaluationPeriods", 1, "DatapointsToAlarm", 1));
