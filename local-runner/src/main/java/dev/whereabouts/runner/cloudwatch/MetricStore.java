@@ -16,7 +16,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * #RETENTION_SECONDS}, from which any period that is a whole number of seconds and any statistic
  * are computed as CloudWatch computes them. Sum, SampleCount, Minimum, Maximum and Average are
  * exact; percentiles are exact while a second holds at most {@link #KEPT_PER_SECOND} samples of a
- * metric and computed from a uniform sample of that second (weighted by its count) beyond.
+ * metric and computed from a uniform sample of that second (weighted by its count) beyond. Seconds
+ * older than {@link #DETAILED_SECONDS} keep {@link #KEPT_WHEN_OLD} samples each for percentiles, so
+ * that an hour of load costs a few megabytes, not hundreds.
  */
 public final class MetricStore {
   /** How long samples are kept: longer than any alarm here looks back (3 × 5 minutes). */
@@ -24,6 +26,12 @@ public final class MetricStore {
 
   /** Samples kept per metric and second for percentiles. */
   static final int KEPT_PER_SECOND = 256;
+
+  /** How long seconds keep all their kept samples: the longest alarm range here (3 × 5 min). */
+  static final long DETAILED_SECONDS = 900;
+
+  /** Samples a second keeps for percentiles once older than {@link #DETAILED_SECONDS}. */
+  static final int KEPT_WHEN_OLD = 8;
 
   /** One datapoint: the period's start (epoch ms) and its value. */
   public record Datapoint(long timestamp, double value) {}
@@ -54,10 +62,27 @@ public final class MetricStore {
         }
       }
     }
+
+    /** Keeps a uniform sample of {@code n} of the kept values. */
+    void thin(int n) {
+      if (keptSize <= n) {
+        return;
+      }
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      for (int i = 0; i < n; i++) {
+        int j = i + random.nextInt(keptSize - i);
+        double t = kept[i];
+        kept[i] = kept[j];
+        kept[j] = t;
+      }
+      kept = Arrays.copyOf(kept, n);
+      keptSize = n;
+    }
   }
 
   private static final class Series {
     final NavigableMap<Long, Bucket> seconds = new TreeMap<>();
+    long thinnedBefore = Long.MIN_VALUE;
   }
 
   private final Clock clock;
@@ -87,6 +112,24 @@ public final class MetricStore {
       if (s.seconds.firstKey() < second - RETENTION_SECONDS) {
         s.seconds.headMap(second - RETENTION_SECONDS).clear();
       }
+      long old = second - DETAILED_SECONDS;
+      if (old > s.thinnedBefore) {
+        for (Bucket b : s.seconds.subMap(s.thinnedBefore, true, old, false).values()) {
+          b.thin(KEPT_WHEN_OLD);
+        }
+        s.thinnedBefore = old;
+      }
+    }
+  }
+
+  /** Samples kept for percentiles of {@code key}, all seconds together (memory, for tests). */
+  int keptSamples(MetricKey key) {
+    Series s = series.get(key);
+    if (s == null) {
+      return 0;
+    }
+    synchronized (s) {
+      return s.seconds.values().stream().mapToInt(b -> b.keptSize).sum();
     }
   }
 

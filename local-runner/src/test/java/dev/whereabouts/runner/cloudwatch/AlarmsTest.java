@@ -107,6 +107,33 @@ class AlarmsTest {
   }
 
   @Test
+  void anHourUnderLoadKeepsFewSamplesButExactSumsAndCounts() {
+    // 200 samples a second for an hour: values 0..199 in every second.
+    long start = T0 - 3_600_000;
+    for (long ms = start; ms < T0; ms += 1000) {
+      for (int v = 0; v < 200; v++) {
+        store.put(ERRORS, v, ms + v);
+      }
+    }
+    long detailed = MetricStore.DETAILED_SECONDS;
+    int bound =
+        (int) (detailed + 1) * MetricStore.KEPT_PER_SECOND
+            + (int) (3600 - detailed) * MetricStore.KEPT_WHEN_OLD;
+    assertTrue(store.keptSamples(ERRORS) <= bound, store.keptSamples(ERRORS) + " > " + bound);
+    assertEquals(
+        200 * 3600,
+        store.statistic(ERRORS, Statistic.parse("SampleCount"), start, T0).getAsDouble());
+    assertEquals(
+        3600 * 19_900.0, store.statistic(ERRORS, Statistic.parse("Sum"), start, T0).getAsDouble());
+    // Percentiles from the samples: near the true p50 (99) in old and recent minutes alike.
+    double oldP50 =
+        store.statistic(ERRORS, Statistic.parse("p50"), start, start + 600_000).getAsDouble();
+    double newP50 = store.statistic(ERRORS, Statistic.parse("p50"), T0 - 600_000, T0).getAsDouble();
+    assertEquals(99, oldP50, 15);
+    assertEquals(99, newP50, 15);
+  }
+
+  @Test
   void datapointsAreAlignedToThePeriodAndLeaveOutEmptyPeriods() {
     store.put(ERRORS, 2, T0 + 5_000);
     store.put(ERRORS, 3, T0 + 59_999);
