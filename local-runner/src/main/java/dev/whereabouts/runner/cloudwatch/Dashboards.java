@@ -98,7 +98,7 @@ public final class Dashboards {
       JsonNode props, MetricStore store, long from, long to, int periodOverride) {
     int widgetPeriod = props.path("period").asInt(300);
     String widgetStat = props.path("stat").asText("Average");
-    List<Line> lines = lines(props.path("metrics"), widgetStat, widgetPeriod);
+    List<Line> lines = lines(props.path("metrics"), widgetStat);
     int period = periodOverride > 0 ? periodOverride : widgetPeriod;
     long periodMs = period * 1000L;
     List<Long> times = new ArrayList<>();
@@ -112,7 +112,7 @@ public final class Dashboards {
     List<Map<String, OptionalDouble>> byTime = new ArrayList<>();
     for (long t : times) {
       Map<String, OptionalDouble> values = new HashMap<>();
-      long end = t + (periodOverride > 0 ? periodMs : periodMs);
+      long end = t + periodMs;
       for (Line l : lines) {
         if (l.metric != null) {
           values.put(l.id, store.statistic(l.metric, l.stat, t, end));
@@ -161,7 +161,7 @@ public final class Dashboards {
     boolean visible = true;
   }
 
-  private static List<Line> lines(JsonNode metrics, String widgetStat, int widgetPeriod) {
+  private static List<Line> lines(JsonNode metrics, String widgetStat) {
     List<Line> out = new ArrayList<>();
     List<String> previous = List.of();
     int n = 0;

@@ -156,6 +156,12 @@ public final class DynamoDbTap implements AutoCloseable {
         if (names.hasNext()) {
           table = names.next();
         }
+        for (JsonNode item : request.path("TransactItems")) {
+          var action = item.elements();
+          if (table == null && action.hasNext()) {
+            table = action.next().path("TableName").asText(null);
+          }
+        }
       }
       TableFault fault = table == null ? null : faults.get(table);
       if (fault != null) {
