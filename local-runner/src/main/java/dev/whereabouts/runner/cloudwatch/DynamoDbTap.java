@@ -1,5 +1,7 @@
 package dev.whereabouts.runner.cloudwatch;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -148,21 +150,8 @@ public final class DynamoDbTap implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
       String operation = target == null ? "" : target.substring(target.lastIndexOf('.') + 1).trim();
-      JsonNode request = parse(body);
-      String table = request == null ? null : request.path("TableName").asText(null);
-      if (table == null && request != null) {
-        // Batch and transaction requests name their tables inside.
-        var names = request.path("RequestItems").fieldNames();
-        if (names.hasNext()) {
-          table = names.next();
-        }
-        for (JsonNode item : request.path("TransactItems")) {
-          var action = item.elements();
-          if (table == null && action.hasNext()) {
-            table = action.next().path("TableName").asText(null);
-          }
-        }
-      }
+      RequestFacts request = RequestFacts.scan(body);
+      String table = request.table;
       TableFault fault = table == null ? null : faults.get(table);
       if (fault != null) {
         double roll = ThreadLocalRandom.current().nextDouble();
@@ -186,11 +175,8 @@ public final class DynamoDbTap implements AutoCloseable {
           return;
         }
       }
-      if (request instanceof ObjectNode o
-          && CAPACITY.contains(operation)
-          && !o.has("ReturnConsumedCapacity")) {
-        o.put("ReturnConsumedCapacity", "TOTAL");
-        body = JSON.writeValueAsBytes(o);
+      if (request.object && CAPACITY.contains(operation) && !request.asksCapacity) {
+        body = withCapacity(body, request.empty);
       }
       HttpRequest.Builder forward =
           HttpRequest.newBuilder(engine.resolve(exchange.getRequestURI().getRawPath()))
@@ -228,6 +214,105 @@ public final class DynamoDbTap implements AutoCloseable {
     }
   }
 
+  /**
+   * What the tap needs from a request, read with a streaming parser that skips items and attribute
+   * values (the bulk of most requests) rather than building a tree.
+   */
+  private static final class RequestFacts {
+    boolean object;
+    boolean empty = true;
+    boolean asksCapacity;
+    String table;
+
+    static RequestFacts scan(byte[] body) {
+      RequestFacts f = new RequestFacts();
+      try (JsonParser p = JSON.getFactory().createParser(body)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return f;
+        }
+        f.object = true;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          f.empty = false;
+          String field = p.currentName();
+          JsonToken value = p.nextToken();
+          switch (field) {
+            case "TableName" -> f.table = f.table == null ? p.getValueAsString() : f.table;
+            case "ReturnConsumedCapacity" -> f.asksCapacity = true;
+            case "RequestItems" -> {
+              // Batch requests name their tables as the keys of RequestItems.
+              if (value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                  f.table = f.table == null ? p.currentName() : f.table;
+                  p.nextToken();
+                  p.skipChildren();
+                }
+              } else {
+                p.skipChildren();
+              }
+            }
+            case "TransactItems" -> {
+              JsonNode items = p.readValueAsTree();
+              for (JsonNode item : items) {
+                var action = item.elements();
+                if (f.table == null && action.hasNext()) {
+                  f.table = action.next().path("TableName").asText(null);
+                }
+              }
+            }
+            default -> p.skipChildren();
+          }
+        }
+      } catch (IOException e) {
+        // Not JSON: forwarded as it is, the engine answers it.
+      }
+      return f;
+    }
+  }
+
+  /** The request with {@code "ReturnConsumedCapacity":"TOTAL"} as its first member. */
+  private static byte[] withCapacity(byte[] body, boolean empty) {
+    int brace = 0;
+    while (brace < body.length && body[brace] != '{') {
+      brace++;
+    }
+    byte[] member =
+        ("\"ReturnConsumedCapacity\":\"TOTAL\"" + (empty ? "" : ","))
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[body.length + member.length];
+    System.arraycopy(body, 0, out, 0, brace + 1);
+    System.arraycopy(member, 0, out, brace + 1, member.length);
+    System.arraycopy(body, brace + 1, out, brace + 1 + member.length, body.length - brace - 1);
+    return out;
+  }
+
+  /** The answer's {@code __type} and {@code ConsumedCapacity}, other members skipped. */
+  private static JsonNode[] answerFacts(byte[] body) {
+    JsonNode type = null;
+    JsonNode consumed = null;
+    try (JsonParser p = JSON.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return new JsonNode[] {null, null};
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        if (field.equals("__type") || field.equals("ConsumedCapacity")) {
+          JsonNode v = p.readValueAsTree();
+          if (field.equals("__type")) {
+            type = v;
+          } else {
+            consumed = v;
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      // an answer that is not JSON carries no metrics
+    }
+    return new JsonNode[] {type, consumed};
+  }
+
   private void record(String table, String operation, int status, byte[] body, double ms) {
     if (table == null) {
       return;
@@ -236,9 +321,9 @@ public final class DynamoDbTap implements AutoCloseable {
       store.put(systemErrors(table, operation), 1);
       return;
     }
-    JsonNode response = parse(body);
+    JsonNode[] facts = answerFacts(body);
     if (status >= 400) {
-      String type = response == null ? "" : response.path("__type").asText("");
+      String type = facts[0] == null ? "" : facts[0].asText("");
       if (type.contains("ProvisionedThroughputExceeded") || type.contains("Throttling")) {
         throttled(table, operation);
       } else {
@@ -250,10 +335,10 @@ public final class DynamoDbTap implements AutoCloseable {
         MetricKey.of(
             "AWS/DynamoDB", "SuccessfulRequestLatency", "TableName", table, "Operation", operation),
         ms);
-    if (response == null) {
+    JsonNode consumed = facts[1];
+    if (consumed == null) {
       return;
     }
-    JsonNode consumed = response.path("ConsumedCapacity");
     for (JsonNode c : consumed.isArray() ? consumed : List.of(consumed)) {
       if (c.has("TableName") && c.has("CapacityUnits")) {
         store.put(
@@ -296,17 +381,6 @@ public final class DynamoDbTap implements AutoCloseable {
     exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
     exchange.sendResponseHeaders(status, body.length);
     exchange.getResponseBody().write(body);
-  }
-
-  private static JsonNode parse(byte[] body) {
-    if (body.length == 0) {
-      return null;
-    }
-    try {
-      return JSON.readTree(new String(body, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   @Override

@@ -96,6 +96,19 @@ class DynamoDbTapTest {
     assertTrue(got.consumedCapacity() != null);
     assertEquals(writes + 1, sum("ConsumedWriteCapacityUnits", "TableName", TABLE), 1e-9);
     assertEquals(reads + 1, sum("ConsumedReadCapacityUnits", "TableName", TABLE), 1e-9);
+    // A batch names its table inside RequestItems; its capacity comes back as a list.
+    var batch =
+        client.batchGetItem(
+            r ->
+                r.requestItems(
+                    Map.of(
+                        TABLE,
+                        software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder()
+                            .keys(key("a"))
+                            .consistentRead(true)
+                            .build())));
+    assertEquals(1, batch.responses().get(TABLE).size());
+    assertEquals(reads + 2, sum("ConsumedReadCapacityUnits", "TableName", TABLE), 1e-9);
   }
 
   @Test
