@@ -202,6 +202,18 @@ public final class Alarms {
     if (next == State.INSUFFICIENT_DATA) {
       return "Insufficient Data: " + points.size() + " datapoints were unknown.";
     }
+    if (missing == points.size()) {
+      return String.format(
+          Locale.ROOT,
+          "Threshold Crossed: no datapoints were received for %d period%s and %d missing"
+              + " datapoint%s %s treated as %s.",
+          points.size(),
+          points.size() == 1 ? "" : "s",
+          missing,
+          missing == 1 ? "" : "s",
+          missing == 1 ? "was" : "were",
+          m.missingData());
+    }
     StringBuilder list = new StringBuilder();
     for (int i = points.size() - 1; i >= 0; i--) {
       if (points.get(i).isPresent()) {

@@ -169,6 +169,10 @@ class AlarmsTest {
     Alarms notBreaching = alarms(alarm());
     notBreaching.evaluate();
     assertEquals(State.OK, notBreaching.state("a"));
+    assertEquals(
+        "Threshold Crossed: no datapoints were received for 3 periods and 3 missing datapoints"
+            + " were treated as notBreaching.",
+        notBreaching.statuses().get(0).reason());
 
     Alarms breaching = alarms(alarm("TreatMissingData", "breaching"));
     breaching.evaluate();
