@@ -64,12 +64,13 @@ public final class Console {
 
   /** Prints a line of the runner's own. */
   public void runner(String line) {
+    synchronized (out) {
+      out.println((colour ? "\u001b[1m" : "") + "runner  " + (colour ? RESET : "") + "| " + line);
+    }
+    // The console first: the file must not delay what a watching user (or test) reads.
     LogFile f = file;
     if (f != null) {
       f.write("runner", line);
-    }
-    synchronized (out) {
-      out.println((colour ? "\u001b[1m" : "") + "runner  " + (colour ? RESET : "") + "| " + line);
     }
   }
 
@@ -78,10 +79,6 @@ public final class Console {
       return;
     }
     String name = function == null ? "runner" : function;
-    LogFile f = file;
-    if (f != null) {
-      f.write(name, text);
-    }
     String label = String.format("%-7s", name.length() > 20 ? name.substring(0, 20) : name);
     synchronized (out) {
       if (colour) {
@@ -90,6 +87,10 @@ public final class Console {
       } else {
         out.println(label + "| " + text);
       }
+    }
+    LogFile f = file;
+    if (f != null) {
+      f.write(name, text);
     }
   }
 
