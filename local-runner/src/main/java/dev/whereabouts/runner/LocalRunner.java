@@ -10,6 +10,7 @@ import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
 import dev.whereabouts.runner.gateway.Policy;
 import dev.whereabouts.runner.gateway.RouteTable;
+import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.gateway.SigV4Verifier;
 import dev.whereabouts.runner.lambda.FunctionConfig;
 import dev.whereabouts.runner.lambda.FunctionPool;
@@ -175,6 +176,9 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
       env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+      // API Gateway's execute API is this runner: a function calling its own API (profile ->
+      // location) derives the URL from its request context's API id and stage, never from Host.
+      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + options.port());
       env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -241,13 +245,14 @@ public final class LocalRunner implements AutoCloseable {
     http.setExecutor(workers);
     http.createContext(
         "/_local/metrics",
-        exchange -> {
-          byte[] body = metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
+        ServedHosts.loopbackOnly(
+            exchange -> {
+              byte[] body = metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8);
+              exchange.getResponseHeaders().set("Content-Type", "application/json");
+              exchange.sendResponseHeaders(200, body.length);
+              exchange.getResponseBody().write(body);
+              exchange.close();
+            }));
     http.createContext("/", gateway);
     console.install();
     http.start();

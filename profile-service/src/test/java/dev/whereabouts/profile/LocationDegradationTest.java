@@ -86,9 +86,13 @@ class LocationDegradationTest {
 
   private static ProfileHandler handler(String locationApiUrl, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
-    env.put("TABLE_NAME", table);
     env.put("LOCATION_API_URL", locationApiUrl);
     env.putAll(extra);
+    return handler(env);
+  }
+
+  private static ProfileHandler handler(Map<String, String> env) {
+    env.put("TABLE_NAME", table);
     return new ProfileHandler(
         Environment.of(LocalDynamoDb.environment(env)),
         Clock.fixed(Instant.parse("2026-11-23T10:15:30.123Z"), ZoneOffset.UTC));
@@ -168,6 +172,32 @@ class LocationDegradationTest {
     }
     assertTrue(SigV4.verify(call, SECRET_KEY), "the signature checks out");
     assertFalse(SigV4.verify(call, SECRET_KEY + "x"), "the check can fail");
+  }
+
+  @Test
+  void theCallGoesToTheRequestContextsApiAndStageNeverWhereTheClientsHostPoints() throws Exception {
+    try (FakeLocationService attacker = new FakeLocationService()) {
+      attacker.answer(200, String.format(MUNICH, userId));
+      String attackerHost = java.net.URI.create(attacker.apiUrl()).getAuthority();
+      String endpoint = locationService.apiUrl().replace("/prod", "");
+      // No LOCATION_API_URL: the URL is derived from the request context's API id and stage.
+      handler = handler(new HashMap<>(Map.of("AWS_ENDPOINT_URL_EXECUTE_API", endpoint)));
+      locationService.answer(404, "{}");
+      var event =
+          ApiEvents.request("GET", "/profiles/{userId}", "/profiles/" + userId)
+              .pathParameter("userId", userId)
+              .header("Host", attackerHost)
+              .header("X-Forwarded-Proto", "http")
+              .build();
+      event.getRequestContext().setDomainName(attackerHost);
+
+      APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+
+      assertEquals(200, response.getStatusCode(), response.getBody());
+      assertEquals("none", Json.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
+      assertEquals(List.of(), attacker.received(), "no signed call where the client pointed");
+      assertEquals("/prod/locations/" + userId, locationService.received().get(0).rawPath());
+    }
   }
 
   @Test

@@ -219,7 +219,14 @@ public final class LocalGateway implements HttpHandler {
     call.sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
     exchange.getRequestHeaders().forEach((k, v) -> call.headers.put(canonical(k), List.copyOf(v)));
     call.host = Optional.ofNullable(call.header("Host")).orElse("127.0.0.1");
-    String decoded = URLDecoder.decode(call.rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String decoded;
+    try {
+      decoded = URLDecoder.decode(call.rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      call.path = call.rawPath;
+      throw new GatewayAnswer(
+          "BAD_REQUEST_PARAMETERS", 400, "The request path holds a malformed percent-encoding.");
+    }
     String stagePrefix = "/" + settings.stage();
     call.path =
         decoded.equals(stagePrefix) || decoded.startsWith(stagePrefix + "/")
@@ -227,6 +234,14 @@ public final class LocalGateway implements HttpHandler {
             : decoded;
     if (call.path.isEmpty()) {
       call.path = "/";
+    }
+    if (!ServedHosts.serves(
+        exchange.getRequestHeaders().get("Host"), exchange.getLocalAddress().getPort())) {
+      throw new GatewayAnswer(
+          "BAD_REQUEST_PARAMETERS",
+          400,
+          "The runner answers only for the host names it serves (127.0.0.1, localhost, [::1]),"
+              + " not for the Host this request names.");
     }
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
@@ -406,7 +421,13 @@ public final class LocalGateway implements HttpHandler {
     if (route.bodySchema().isEmpty()) {
       return;
     }
-    String contentType = call.header("Content-Type");
+    // The value the function gets in its event's headers: the last one, as API Gateway delivers a
+    // repeated header. Validating anything else would let a body the model refuses reach it.
+    List<String> contentTypes = call.headers.get("Content-Type");
+    String contentType =
+        contentTypes == null || contentTypes.isEmpty()
+            ? null
+            : contentTypes.get(contentTypes.size() - 1);
     String mediaType =
         contentType == null
             ? "application/json"
