@@ -2,6 +2,7 @@ package dev.whereabouts.location;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -11,11 +12,15 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,12 +30,31 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 @ExtendWith(SecretScan.class)
 class DependencyFailureTest {
   private static final String BODY = "{\"latitude\":1,\"longitude\":2}";
+  private static final String CORRELATION_ID = "dependency-failure-1";
+
+  /** What {@code action} printed; every line must carry the request's correlation id. */
+  private static String everyLineCorrelated(Runnable action) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setOut(original);
+    }
+    String printed = out.toString(StandardCharsets.UTF_8);
+    for (String line : printed.strip().split("\n")) {
+      assertTrue(line.contains("\"correlationId\":\"" + CORRELATION_ID + "\""), line);
+    }
+    return printed;
+  }
 
   private static APIGatewayProxyResponseEvent put(LocationHandler handler) {
     return handler.handleRequest(
         ApiEvents.request("PUT", "/locations/{userId}", "/locations/olga")
             .pathParameter("userId", "olga")
             .caller("olga")
+            .header("X-Correlation-Id", CORRELATION_ID)
             .json(BODY)
             .build(),
         null);
@@ -49,8 +73,11 @@ class DependencyFailureTest {
                 "locations",
                 "AWS_ENDPOINT_URL_DYNAMODB",
                 "http://127.0.0.1:" + closedPort));
-    APIGatewayProxyResponseEvent response =
-        put(new LocationHandler(Environment.of(env), Clock.systemUTC()));
+    LocationHandler handler = new LocationHandler(Environment.of(env), Clock.systemUTC());
+    AtomicReference<APIGatewayProxyResponseEvent> answer = new AtomicReference<>();
+    String printed = everyLineCorrelated(() -> answer.set(put(handler)));
+    assertTrue(printed.contains("dependency unreachable"), printed);
+    APIGatewayProxyResponseEvent response = answer.get();
     assertEquals(503, response.getStatusCode());
     assertEquals("1", response.getHeaders().get("Retry-After"));
     assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));
@@ -74,7 +101,10 @@ class DependencyFailureTest {
                 .build());
     LocationHandler handler =
         new LocationHandler(new Locations(throttled, "locations"), Clock.systemUTC());
-    APIGatewayProxyResponseEvent response = put(handler);
+    AtomicReference<APIGatewayProxyResponseEvent> answer = new AtomicReference<>();
+    String printed = everyLineCorrelated(() -> answer.set(put(handler)));
+    assertTrue(printed.contains("dependency throttled"), printed);
+    APIGatewayProxyResponseEvent response = answer.get();
     assertEquals(503, response.getStatusCode());
     assertEquals("1", response.getHeaders().get("Retry-After"));
     assertFalse(response.getBody().contains("provisioned throughput"));

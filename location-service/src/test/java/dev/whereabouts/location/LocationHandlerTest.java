@@ -126,6 +126,9 @@ class LocationHandlerTest {
         "{\"longitude\":2}|latitude",
         "{\"latitude\":1,\"longitude\":2,\"name\":\"\"}|name",
         "{\"latitude\":1,\"longitude\":2,\"name\":7}|name",
+        "{\"latitude\":1,\"longitude\":2,\"name\":\"Mu\\u0000nich\"}|name",
+        "{\"latitude\":1,\"longitude\":2,\"name\":\"Mu\\nnich\"}|name",
+        "{\"latitude\":1,\"longitude\":2,\"name\":\"Mu\\u009bnich\"}|name",
         "{\"latitude\":1,\"longitude\":2,\"country\":\"DE\"}|country",
         "{\"latitude\":1,|line 1",
         "[]|object"
@@ -149,6 +152,22 @@ class LocationHandlerTest {
     assertEquals(
         400,
         call(put("dora", "dora", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "x\"}")
+                .build())
+            .getStatusCode());
+  }
+
+  @Test
+  void aNameOf100AstralCharactersIsAcceptedAnd101IsNot() {
+    // 𝄞 is one code point but two UTF-16 units: a limit counted in units would refuse 100 of them.
+    String hundred = "𝄞".repeat(100);
+    assertEquals(
+        200,
+        call(put("dirk", "dirk", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "\"}")
+                .build())
+            .getStatusCode());
+    assertEquals(
+        400,
+        call(put("dirk", "dirk", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "𝄞\"}")
                 .build())
             .getStatusCode());
   }
