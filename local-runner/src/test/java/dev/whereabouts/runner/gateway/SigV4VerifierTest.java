@@ -39,6 +39,19 @@ class SigV4VerifierTest {
       String region,
       String secret,
       Instant at) {
+    return signed(method, path, query, body, region, "AKIDPROFILE", secret, "execute-api", at);
+  }
+
+  private static Map<String, String> signed(
+      String method,
+      String path,
+      String query,
+      String body,
+      String region,
+      String accessKey,
+      String secret,
+      String service,
+      Instant at) {
     SdkHttpFullRequest.Builder request =
         SdkHttpFullRequest.builder()
             .method(SdkHttpMethod.fromValue(method))
@@ -48,10 +61,10 @@ class SigV4VerifierTest {
         AwsV4HttpSigner.create()
             .sign(
                 r ->
-                    r.identity(AwsBasicCredentials.create("AKIDPROFILE", secret))
+                    r.identity(AwsBasicCredentials.create(accessKey, secret))
                         .request(request.build())
                         .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                         .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                         .putProperty(
                             AwsV4HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)))
@@ -164,6 +177,77 @@ class SigV4VerifierTest {
         assertThrows(SigV4Verifier.Refused.class, () -> verify("GET", "/prod/a", null, old, null));
     assertFalse(refused.missing());
     assertTrue(refused.getMessage().contains("expired"));
+  }
+
+  private static Map<String, String> signedAt(Instant at) {
+    return signed("GET", "/prod/a", null, null, "eu-central-1", "profile-secret", at);
+  }
+
+  private static SigV4Verifier.Refused refusal(Map<String, String> headers) {
+    SigV4Verifier.Refused refused =
+        assertThrows(
+            SigV4Verifier.Refused.class, () -> verify("GET", "/prod/a", null, headers, null));
+    assertFalse(refused.missing());
+    return refused;
+  }
+
+  @Test
+  void signaturesDatedMoreThanFiveMinutesAheadAreRefused() {
+    Map<String, String> future = signedAt(NOW.plus(Duration.ofMinutes(6)));
+    assertTrue(refusal(future).getMessage().contains("expired"));
+  }
+
+  @Test
+  void signaturesInsideTheSkewWindowAreAcceptedEitherSideOfNow() throws Exception {
+    for (Duration skew : List.of(Duration.ofMinutes(4), Duration.ofMinutes(-4), Duration.ZERO)) {
+      assertEquals(
+          "AKIDPROFILE",
+          verify("GET", "/prod/a", null, signedAt(NOW.plus(skew)), null).accessKeyId(),
+          "skew " + skew);
+    }
+  }
+
+  @Test
+  void aSignatureForAnotherServiceIsRefused() {
+    Map<String, String> lambda =
+        signed(
+            "GET",
+            "/prod/a",
+            null,
+            null,
+            "eu-central-1",
+            "AKIDPROFILE",
+            "profile-secret",
+            "lambda",
+            NOW);
+    assertTrue(refusal(lambda).getMessage().contains("execute-api"));
+  }
+
+  @Test
+  void anUnknownAccessKeyIdIsRefusedEvenWithAGoodSignature() {
+    Map<String, String> stranger =
+        signed(
+            "GET",
+            "/prod/a",
+            null,
+            null,
+            "eu-central-1",
+            "AKIDSTRANGER",
+            "profile-secret",
+            "execute-api",
+            NOW);
+    assertTrue(refusal(stranger).getMessage().contains("security token"));
+  }
+
+  @Test
+  void aSignatureThatLeavesHostUnsignedIsRefused() {
+    Map<String, String> headers = new LinkedHashMap<>(signedAt(NOW));
+    String authorization = headers.get("Authorization");
+    headers.put(
+        "Authorization",
+        authorization.replaceAll(
+            "SignedHeaders=([^,]*)", "SignedHeaders=x-amz-date;x-correlation-id"));
+    assertTrue(refusal(headers).getMessage().contains("Host"));
   }
 
   private static void assertRefused(org.junit.jupiter.api.function.Executable call) {
