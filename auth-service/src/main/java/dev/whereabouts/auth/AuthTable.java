@@ -204,21 +204,22 @@ public final class AuthTable {
    * @return false when no user is registered under {@code userId} (nothing written)
    */
   public boolean renewTokenGeneration(String userId) {
+    UpdateItemRequest renew =
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(key(USER_PREFIX + userId))
+            .updateExpression("SET #g = :g, #v = #v + :one")
+            .conditionExpression("attribute_exists(#h)")
+            .expressionAttributeNames(
+                Map.of("#g", TOKEN_GENERATION, "#v", VERSION, "#h", PASSWORD_HASH))
+            .expressionAttributeValues(Map.of(":g", s(Tokens.newGeneration()), ":one", n(1)))
+            .build();
     try {
-      dynamoDb.updateItem(
-          UpdateItemRequest.builder()
-              .tableName(table)
-              .key(key(USER_PREFIX + userId))
-              .updateExpression("SET #g = :g, #v = #v + :one")
-              .conditionExpression("attribute_exists(#h)")
-              .expressionAttributeNames(
-                  Map.of("#g", TOKEN_GENERATION, "#v", VERSION, "#h", PASSWORD_HASH))
-              .expressionAttributeValues(Map.of(":g", s(Tokens.newGeneration()), ":one", n(1)))
-              .build());
-      return true;
-    } catch (ConditionalCheckFailedException e) {
+      dynamoDb.updateItem(renew);
+    } catch (ConditionalCheckFailedException noSuchUser) {
       return false;
     }
+    return true;
   }
 
   /**

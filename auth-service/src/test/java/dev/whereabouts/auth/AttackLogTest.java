@@ -13,15 +13,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,24 +46,12 @@ class AttackLogTest {
   }
 
   /** The JSON log lines {@code action} printed. */
-  private static List<JsonNode> linesOf(Runnable action) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+  private static List<JsonNode> linesOf(LogLines.Action action) {
     try {
-      action.run();
-    } finally {
-      System.setOut(original);
+      return LogLines.of(action);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
-      try {
-        lines.add(Json.MAPPER.readTree(line));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return lines;
   }
 
   private static List<JsonNode> withMessage(List<JsonNode> lines, String prefix) {

@@ -8,17 +8,16 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
+import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -33,20 +32,12 @@ class DependencyFailureTest {
   private static final String CORRELATION_ID = "dependency-failure-1";
 
   /** What {@code action} printed; every line must carry the request's correlation id. */
-  private static String everyLineCorrelated(Runnable action) {
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setOut(original);
+  private static String everyLineCorrelated(LogLines.Action action) throws Exception {
+    List<JsonNode> lines = LogLines.of(action);
+    for (JsonNode line : lines) {
+      assertEquals(CORRELATION_ID, line.path("correlationId").asText(), line.toString());
     }
-    String printed = out.toString(StandardCharsets.UTF_8);
-    for (String line : printed.strip().split("\n")) {
-      assertTrue(line.contains("\"correlationId\":\"" + CORRELATION_ID + "\""), line);
-    }
-    return printed;
+    return lines.toString();
   }
 
   private static APIGatewayProxyResponseEvent put(LocationHandler handler) {
@@ -61,7 +52,7 @@ class DependencyFailureTest {
   }
 
   @Test
-  void anUnreachableDatabaseIs503WithRetryAfterNotA500() throws IOException {
+  void anUnreachableDatabaseIs503WithRetryAfterNotA500() throws Exception {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
@@ -85,7 +76,7 @@ class DependencyFailureTest {
   }
 
   @Test
-  void aThrottledTableIs503WithRetryAfter() {
+  void aThrottledTableIs503WithRetryAfter() throws Exception {
     // DynamoDB Local never throttles, so this failure needs a stand-in client.
     DynamoDbClient throttled = mock(DynamoDbClient.class);
     when(throttled.updateItem(any(UpdateItemRequest.class)))

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(SecretScan.class)
 class LocationHandlerTest {
@@ -141,9 +142,11 @@ class LocationHandlerTest {
     assertEquals(404, call(get("carl").build()).getStatusCode(), "nothing was written");
   }
 
-  @Test
-  void aNameOf100CodePointsIsAcceptedAnd101IsNot() {
-    String hundred = "é".repeat(100);
+  // 𝄞 is one code point but two UTF-16 units: a limit counted in units would refuse 100 of them.
+  @ParameterizedTest
+  @ValueSource(strings = {"é", "𝄞"})
+  void aNameOf100CodePointsIsAcceptedAnd101IsNot(String character) {
+    String hundred = character.repeat(100);
     assertEquals(
         200,
         call(put("dora", "dora", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "\"}")
@@ -151,23 +154,10 @@ class LocationHandlerTest {
             .getStatusCode());
     assertEquals(
         400,
-        call(put("dora", "dora", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "x\"}")
-                .build())
-            .getStatusCode());
-  }
-
-  @Test
-  void aNameOf100AstralCharactersIsAcceptedAnd101IsNot() {
-    // 𝄞 is one code point but two UTF-16 units: a limit counted in units would refuse 100 of them.
-    String hundred = "𝄞".repeat(100);
-    assertEquals(
-        200,
-        call(put("dirk", "dirk", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "\"}")
-                .build())
-            .getStatusCode());
-    assertEquals(
-        400,
-        call(put("dirk", "dirk", "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + "𝄞\"}")
+        call(put(
+                    "dora",
+                    "dora",
+                    "{\"latitude\":1,\"longitude\":2,\"name\":\"" + hundred + character + "\"}")
                 .build())
             .getStatusCode());
   }

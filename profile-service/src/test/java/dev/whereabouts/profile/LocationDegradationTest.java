@@ -13,14 +13,12 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
+import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -338,7 +336,7 @@ class LocationDegradationTest {
   @Test
   void anUnavailableLookupIsCountedTimedAndLoggedOnceWithoutCredentials() throws Exception {
     locationService.answer(503, "{}");
-    List<JsonNode> lines = capturingStdout(this::getProfileBody);
+    List<JsonNode> lines = LogLines.of(this::getProfileBody);
 
     JsonNode emf = only(lines, l -> l.has("_aws"));
     assertEquals(1.0, emf.get(LocationClient.LOOKUP_UNAVAILABLE).asDouble());
@@ -367,31 +365,11 @@ class LocationDegradationTest {
   @Test
   void aFoundLocationIsTimedButNotCountedUnavailable() throws Exception {
     locationService.answer(200, String.format(MUNICH, userId));
-    List<JsonNode> lines = capturingStdout(this::getProfileBody);
+    List<JsonNode> lines = LogLines.of(this::getProfileBody);
     JsonNode emf = only(lines, l -> l.has("_aws"));
     assertTrue(emf.get(LocationClient.LOOKUP_LATENCY).isNumber());
     assertFalse(emf.has(LocationClient.LOOKUP_UNAVAILABLE));
     assertTrue(lines.stream().noneMatch(l -> "WARN".equals(l.path("level").asText())));
-  }
-
-  private interface Action {
-    void run() throws Exception;
-  }
-
-  private static List<JsonNode> capturingStdout(Action action) throws Exception {
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setOut(original);
-    }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
-      lines.add(Json.MAPPER.readTree(line));
-    }
-    return lines;
   }
 
   private static JsonNode only(List<JsonNode> lines, java.util.function.Predicate<JsonNode> which) {

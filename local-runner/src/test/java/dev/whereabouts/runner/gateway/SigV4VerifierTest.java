@@ -39,19 +39,6 @@ class SigV4VerifierTest {
       String region,
       String secret,
       Instant at) {
-    return signed(method, path, query, body, region, "AKIDPROFILE", secret, "execute-api", at);
-  }
-
-  private static Map<String, String> signed(
-      String method,
-      String path,
-      String query,
-      String body,
-      String region,
-      String accessKey,
-      String secret,
-      String service,
-      Instant at) {
     SdkHttpFullRequest.Builder request =
         SdkHttpFullRequest.builder()
             .method(SdkHttpMethod.fromValue(method))
@@ -61,10 +48,10 @@ class SigV4VerifierTest {
         AwsV4HttpSigner.create()
             .sign(
                 r ->
-                    r.identity(AwsBasicCredentials.create(accessKey, secret))
+                    r.identity(AwsBasicCredentials.create("AKIDPROFILE", secret))
                         .request(request.build())
                         .payload(body == null ? null : ContentStreamProvider.fromUtf8String(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "execute-api")
                         .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                         .putProperty(
                             AwsV4HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)))
@@ -207,46 +194,32 @@ class SigV4VerifierTest {
     }
   }
 
+  /**
+   * A good signature whose Authorization header is then rewritten: {@code regex} → {@code
+   * replacement}.
+   */
+  private static Map<String, String> rewritten(String regex, String replacement) {
+    Map<String, String> headers = new LinkedHashMap<>(signedAt(NOW));
+    headers.put("Authorization", headers.get("Authorization").replaceAll(regex, replacement));
+    return headers;
+  }
+
   @Test
   void aSignatureForAnotherServiceIsRefused() {
-    Map<String, String> lambda =
-        signed(
-            "GET",
-            "/prod/a",
-            null,
-            null,
-            "eu-central-1",
-            "AKIDPROFILE",
-            "profile-secret",
-            "lambda",
-            NOW);
+    Map<String, String> lambda = rewritten("/execute-api/", "/lambda/");
     assertTrue(refusal(lambda).getMessage().contains("execute-api"));
   }
 
   @Test
-  void anUnknownAccessKeyIdIsRefusedEvenWithAGoodSignature() {
-    Map<String, String> stranger =
-        signed(
-            "GET",
-            "/prod/a",
-            null,
-            null,
-            "eu-central-1",
-            "AKIDSTRANGER",
-            "profile-secret",
-            "execute-api",
-            NOW);
+  void anUnknownAccessKeyIdIsRefused() {
+    Map<String, String> stranger = rewritten("Credential=AKIDPROFILE/", "Credential=AKIDSTRANGER/");
     assertTrue(refusal(stranger).getMessage().contains("security token"));
   }
 
   @Test
   void aSignatureThatLeavesHostUnsignedIsRefused() {
-    Map<String, String> headers = new LinkedHashMap<>(signedAt(NOW));
-    String authorization = headers.get("Authorization");
-    headers.put(
-        "Authorization",
-        authorization.replaceAll(
-            "SignedHeaders=([^,]*)", "SignedHeaders=x-amz-date;x-correlation-id"));
+    Map<String, String> headers =
+        rewritten("SignedHeaders=[^,]*", "SignedHeaders=x-amz-date;x-correlation-id");
     assertTrue(refusal(headers).getMessage().contains("Host"));
   }
 

@@ -45,26 +45,26 @@ class RequestBodyTest {
             .length());
   }
 
+  private static int statusOf(String body) {
+    try {
+      request(ApiEvents.request("PUT", "/x", "/x").json(body).build()).jsonBody();
+      return 200;
+    } catch (Problem p) {
+      return p.status();
+    }
+  }
+
   @Test
   void aBodyOf16385BytesIs413() {
     String body = objectOfBytes(Request.MAX_BODY_BYTES + 1);
     assertEquals(16_385, body.getBytes(StandardCharsets.UTF_8).length);
-    Problem p =
-        assertThrows(
-            Problem.class,
-            () -> request(ApiEvents.request("PUT", "/x", "/x").json(body).build()).jsonBody());
-    assertEquals(413, p.status());
+    assertEquals(413, statusOf(body));
   }
 
   @Test
   void theLimitCountsBytesNotCharacters() {
-    // 5,461 three-byte characters: 16,383 bytes of them, 16,391 with the frame; fewer characters.
-    String body = "{\"a\":\"" + "€".repeat(5461) + "\"}";
-    Problem p =
-        assertThrows(
-            Problem.class,
-            () -> request(ApiEvents.request("PUT", "/x", "/x").json(body).build()).jsonBody());
-    assertEquals(413, p.status());
+    // 5,461 three-byte characters: 16,391 bytes with the frame, but fewer than 5,500 characters.
+    assertEquals(413, statusOf("{\"a\":\"" + "€".repeat(5461) + "\"}"));
   }
 
   @Test
