@@ -13,6 +13,7 @@ import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
 import dev.whereabouts.runner.gateway.Policy;
+import dev.whereabouts.runner.gateway.RequestLineGuard;
 import dev.whereabouts.runner.gateway.RouteTable;
 import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.gateway.SigV4Verifier;
@@ -23,6 +24,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,6 +65,7 @@ public final class LocalRunner implements AutoCloseable {
   private TtlSweeper ttlSweeper;
   private SigningRelay relay;
   private HttpServer http;
+  private RequestLineGuard guard;
   private ExecutorService workers;
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
   private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -124,7 +127,7 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The suite as started, for tests. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + http.getAddress().getPort();
+    return "http://127.0.0.1:" + guard.port();
   }
 
   /**
@@ -220,6 +223,7 @@ public final class LocalRunner implements AutoCloseable {
               task -> Console.as(f.logicalId(), task)));
     }
 
+    GatewayResponses gatewayResponses = new GatewayResponses(suite.gatewayResponses());
     LocalGateway gateway =
         new LocalGateway(
             new LocalGateway.Settings(
@@ -231,16 +235,17 @@ public final class LocalRunner implements AutoCloseable {
                 suite.corsHeaders()),
             new RouteTable(suite.routes()),
             pools,
-            new GatewayResponses(suite.gatewayResponses()),
+            gatewayResponses,
             new SigV4Verifier(suite.region(), key -> Optional.ofNullable(secrets.get(key))),
             key -> Optional.ofNullable(policyByKey.get(key)),
             metrics,
             console::runner,
             Clock.systemUTC());
+    ServerSocket publicSocket;
     try {
-      http =
-          HttpServer.create(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
+      // Clients reach the guard; the JDK server listens on a private loopback port behind it.
+      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+      publicSocket = new ServerSocket(options.port(), 128, InetAddress.getLoopbackAddress());
     } catch (BindException e) {
       throw new StartupException(
           "port " + options.port() + " is in use; stop what uses it or pass --port N");
@@ -269,6 +274,8 @@ public final class LocalRunner implements AutoCloseable {
     http.createContext("/", gateway);
     console.install();
     http.start();
+    guard =
+        new RequestLineGuard(publicSocket, http.getAddress(), gatewayResponses, console::runner);
     printBanner(suite, (System.nanoTime() - started) / 1e6);
   }
 
@@ -410,6 +417,9 @@ public final class LocalRunner implements AutoCloseable {
 
   @Override
   public void close() {
+    if (guard != null) {
+      guard.close();
+    }
     if (http != null) {
       http.stop(0);
     }

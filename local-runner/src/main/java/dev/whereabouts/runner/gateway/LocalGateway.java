@@ -235,14 +235,6 @@ public final class LocalGateway implements HttpHandler {
     if (call.path.isEmpty()) {
       call.path = "/";
     }
-    if (!ServedHosts.serves(
-        exchange.getRequestHeaders().get("Host"), exchange.getLocalAddress().getPort())) {
-      throw new GatewayAnswer(
-          "BAD_REQUEST_PARAMETERS",
-          400,
-          "The runner answers only for the host names it serves (127.0.0.1, localhost, [::1]),"
-              + " not for the Host this request names.");
-    }
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
       if (body.length > MAX_PAYLOAD_BYTES) {

@@ -46,13 +46,12 @@ public final class ServedHosts {
 
   /**
    * Wraps one of the runner's own pages ({@code /_local/*}) so it answers only clients on this
-   * machine that name a served host; anything else gets a 403 problem.
+   * machine; anything else gets a 403 problem. (The {@code Host} is checked before, by {@link
+   * RequestLineGuard}, for every request.)
    */
   public static HttpHandler loopbackOnly(HttpHandler page) {
     return exchange -> {
-      if (exchange.getRemoteAddress().getAddress().isLoopbackAddress()
-          && serves(
-              exchange.getRequestHeaders().get("Host"), exchange.getLocalAddress().getPort())) {
+      if (exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
         exchange.getResponseHeaders().set("x-amzn-RequestId", UUID.randomUUID().toString());
         page.handle(exchange);
       } else {
@@ -65,8 +64,8 @@ public final class ServedHosts {
     String requestId = UUID.randomUUID().toString();
     byte[] body =
         ("{\"type\":\"https://whereabouts.dev/problems/forbidden\",\"title\":\"Forbidden\","
-                + "\"status\":403,\"detail\":\"The runner's own pages answer only on loopback,"
-                + " under the names it prints.\",\"requestId\":\""
+                + "\"status\":403,\"detail\":\"The runner's own pages answer only on"
+                + " loopback.\",\"requestId\":\""
                 + requestId
                 + "\"}")
             .getBytes(StandardCharsets.UTF_8);
