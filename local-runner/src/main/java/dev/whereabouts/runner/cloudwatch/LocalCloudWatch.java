@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.whereabouts.runner.Suite;
+import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.lambda.FunctionFault;
 import dev.whereabouts.runner.lambda.FunctionPool;
 import java.io.IOException;
@@ -124,9 +125,11 @@ public final class LocalCloudWatch implements AutoCloseable {
    * Adds the {@code /_local/alarms}, {@code /_local/dashboard} and {@code /_local/faults} pages.
    */
   public void register(HttpServer http) {
-    http.createContext("/_local/alarms", e -> json(e, 200, alarms.toJson(stack)));
-    http.createContext("/_local/faults", this::faults);
-    http.createContext("/_local/dashboard", this::dashboard);
+    // Like every /_local page: answered to loopback Host names only (no DNS rebinding).
+    http.createContext(
+        "/_local/alarms", ServedHosts.loopbackOnly(e -> json(e, 200, alarms.toJson(stack))));
+    http.createContext("/_local/faults", ServedHosts.loopbackOnly(this::faults));
+    http.createContext("/_local/dashboard", ServedHosts.loopbackOnly(this::dashboard));
   }
 
   private void dashboard(HttpExchange e) throws IOException {
