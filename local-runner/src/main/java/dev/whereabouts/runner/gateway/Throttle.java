@@ -1,7 +1,7 @@
 package dev.whereabouts.runner.gateway;
 
 /**
- * API Gateway's throttling: a token bucket per stage (and per method where the template says so)
+ * One API Gateway throttling bucket (Throttles gives each method its own)
  * that refills at {@code rate} requests per second up to {@code burst}.
  */
 public final class Throttle {
