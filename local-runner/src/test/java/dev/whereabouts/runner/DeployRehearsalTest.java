@@ -139,6 +139,43 @@ class DeployRehearsalTest {
         });
   }
 
+  @Test
+  void onlyTheProfileRoleMayCallThePrivateRouteWhateverOtherPrincipalsIdentityPoliciesAllow() {
+    forEachSet(
+        (set, t) -> {
+          String stage = String.valueOf(parameters.get(set).get("Stage"));
+          Object policy = map(props(t, "Api").get("Body")).get("x-amazon-apigateway-policy");
+          assertNotNull(policy, set + ": the API has a resource policy");
+          List<Map<String, Object>> statements = statements(policy);
+          // Everything else stays open to the public and bearer routes (their own auth decides).
+          assertTrue(
+              statements.stream()
+                  .anyMatch(
+                      s ->
+                          "Allow".equals(s.get("Effect"))
+                              && "*".equals(s.get("Principal"))
+                              && "execute-api:/*".equals(s.get("Resource"))),
+              set + ": " + statements);
+          Map<String, Object> deny =
+              statements.stream()
+                  .filter(s -> "Deny".equals(s.get("Effect")))
+                  .findFirst()
+                  .orElseThrow(() -> new AssertionError(set + ": no Deny in " + statements));
+          assertEquals(
+              Map.of("Fn::Sub", "execute-api:/" + stage + "/GET/locations/*"),
+              deny.get("Resource"),
+              set);
+          assertEquals(
+              Map.of(
+                  "StringNotEquals",
+                  Map.of(
+                      "aws:PrincipalArn",
+                      Map.of("Fn::GetAtt", List.of("ProfileFunctionRole", "Arn")))),
+              deny.get("Condition"),
+              set + ": denied to every principal but the profile function's role");
+        });
+  }
+
   /** "METHOD /path" with path parameters as "*", as Lambda permissions name them. */
   private static Set<String> routesOf(Map<String, Object> t) {
     Map<String, Object> body = map(props(t, "Api").get("Body"));
