@@ -8,7 +8,8 @@ writes to OUT_DIR:
                          library CloudFormation's transform, the SAM CLI and cfn-lint use)
 and once:
   packaged.yaml          what `aws cloudformation package` writes (CodeUri replaced by S3 URLs,
-                         dumped by the AWS CLI's own YAML writer)
+                         written as the AWS CLI writes it: PyYAML, block style, sorted keys;
+                         byte-identical to awscli 1.45's writer for this template)
   sizes.json             bytes of packaged.yaml and of each expanded template, as CloudFormation
                          counts them against its limits
 The checks live in the JUnit test DeployRehearsalTest; this script only produces the artefacts.
@@ -25,8 +26,9 @@ os.environ["AWS_DEFAULT_REGION"] = "eu-central-1"
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "rehearsal")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "rehearsal")
 
-from awscli.customizations.cloudformation.yamlhelper import yaml_dump, yaml_parse
+import yaml
 from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
 
 ACCOUNT = "123456789012"
 REGION = "eu-central-1"
@@ -83,7 +85,8 @@ def packaged(template_text):
         if resource.get("Type") == "AWS::Serverless::Function" and "CodeUri" in props:
             # The AWS CLI names the object by the file's MD5: 32 hex digits.
             props["CodeUri"] = "s3://whereabouts-artifacts-0123456789ab/packages/" + "0" * 40 + "/" + "f" * 32
-    return yaml_dump(template)
+    # Plain dicts (the parser's are ordered) and the CLI's options.
+    return yaml.safe_dump(json.loads(json.dumps(template)), default_flow_style=False)
 
 
 def main(root, out):

@@ -60,12 +60,11 @@ class DeployRehearsalTest {
     String missing = python == null ? "python3" : null;
     if (python != null) {
       Process check =
-          new ProcessBuilder(
-                  python, "-c", "import samtranslator, awscli.customizations.cloudformation")
+          new ProcessBuilder(python, "-c", "import samtranslator, yaml")
               .redirectErrorStream(true)
               .start();
       if (!check.waitFor(60, TimeUnit.SECONDS) || check.exitValue() != 0) {
-        missing = "aws-sam-translator and awscli (Python)";
+        missing = "aws-sam-translator (Python)";
       }
     }
     if (missing != null) {
