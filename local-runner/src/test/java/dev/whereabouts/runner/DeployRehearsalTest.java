@@ -437,6 +437,26 @@ class DeployRehearsalTest {
               topic + ": " + key + "'s policy lets " + service + " publish");
         }
         assertFalse(services.isEmpty(), topic + " has publishers");
+        // Roles of this stack that publish (the pipeline's approval) need the key too.
+        for (String role : ofType(t, "AWS::IAM::Role")) {
+          List<Map<String, Object>> grants =
+              allowStatements(identityPolicies(map(resources.get(role))));
+          boolean publishes =
+              grants.stream()
+                  .anyMatch(
+                      s ->
+                          actions(s).contains("sns:Publish")
+                              && String.valueOf(s.get("Resource")).contains("Ref=" + topic + "}"));
+          if (publishes) {
+            assertTrue(
+                grants.stream()
+                    .anyMatch(
+                        s ->
+                            actions(s).contains("kms:GenerateDataKey*")
+                                && String.valueOf(s.get("Resource")).contains(key)),
+                role + " publishes to " + topic + " and may use " + key);
+          }
+        }
       }
     }
     assertEquals(3, topics, "the alarm topic (staging, production) and the pipeline's");
