@@ -59,7 +59,8 @@ final class LocalAlarms implements AlarmSource {
                   text(a, "state"),
                   text(a, "reason"),
                   since == null ? null : Instant.parse(since),
-                  a.field("composite").map(JsonNode::asBoolean).orElse(false)));
+                  a.field("composite").map(JsonNode::asBoolean).orElse(false),
+                  text(a, "rule")));
         }
       }
     }

@@ -154,7 +154,7 @@ public final class Ops {
   private int gate(AlarmSource stackAlarms, OpsOptions options) {
     String stack = options.stack();
     Instant deadline = Instant.now().plus(options.watchFor());
-    List<StackAlarms.Alarm> alarms = stackAlarms.alarms(stack);
+    List<StackAlarms.Alarm> alarms = StackAlarms.gated(stack, stackAlarms.alarms(stack));
     if (alarms.isEmpty()) {
       err.println(
           "whereabouts-ops: "
@@ -185,7 +185,7 @@ public final class Ops {
         err.println("whereabouts-ops: gate interrupted");
         return UNHEALTHY;
       }
-      alarms = stackAlarms.alarms(stack);
+      alarms = StackAlarms.gated(stack, stackAlarms.alarms(stack));
     }
   }
 

@@ -48,13 +48,18 @@ class LocalOpsTest {
   }
 
   private static String alarms(String firstState) {
+    return alarms(firstState, "OK");
+  }
+
+  private static String alarms(String firstState, String spikeState) {
     return """
         {"stack":"local","alarms":[
           {"name":"local-profile-errors","state":"%s","reason":"Threshold Crossed: 2 out of the last 3 datapoints","since":"2026-11-29T03:00:00Z","composite":false,"description":"d"},
-          {"name":"local-health","state":"OK","reason":"the alarm rule does not hold","since":"2026-11-29T02:59:00Z","composite":true,"description":"d"}
+          {"name":"local-health","state":"OK","reason":"the alarm rule does not hold","since":"2026-11-29T02:59:00Z","composite":true,"description":"d","rule":"ALARM(\\"local-profile-errors\\")"},
+          {"name":"local-login-failed-spike","state":"%s","reason":"outsiders drive it","since":"2026-11-29T03:00:00Z","composite":false,"description":"d"}
         ],"total":2,"notOk":0}
         """
-        .formatted(firstState);
+        .formatted(firstState, spikeState);
   }
 
   private record Result(int exit, String out, String err) {}
@@ -77,7 +82,7 @@ class LocalOpsTest {
     Result r = ops("status", "--local", url());
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("local-profile-errors"), r.out());
-    assertTrue(r.out().contains("2 alarms, 0 not OK"), r.out());
+    assertTrue(r.out().contains("3 alarms, 0 not OK"), r.out());
   }
 
   @Test
@@ -94,6 +99,15 @@ class LocalOpsTest {
     Result r = ops("gate", "--local", url(), "--wait", "5s", "--interval", "1s");
     assertEquals(1, r.exit());
     assertTrue(r.out().contains("gate: FAILED, local-profile-errors is in ALARM"), r.out());
+  }
+
+  @Test
+  void theLocalGateWatchesTheHealthRuleAsTheDeployedGateDoes() {
+    // A failed-login spike pages but is not in the health rule: it cannot fail a release.
+    document.set(alarms("OK", "ALARM"));
+    Result r = ops("gate", "--local", url(), "--wait", "1s", "--interval", "1s");
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.out().contains("watching 2 alarms"), r.out());
   }
 
   @Test

@@ -345,6 +345,11 @@ public final class Alarms {
       a.put("since", s.since().toString());
       a.put("composite", s.composite());
       a.put("description", s.description());
+      // A composite's rule: ops gate watches the health composite and the alarms it names.
+      definitions.stream()
+          .filter(d -> d instanceof AlarmDefinition.Composite && d.name().equals(s.name()))
+          .findFirst()
+          .ifPresent(d -> a.put("rule", ((AlarmDefinition.Composite) d).ruleText()));
     }
     root.put("total", all.size());
     root.put("notOk", all.stream().filter(s -> s.state() != State.OK).count());

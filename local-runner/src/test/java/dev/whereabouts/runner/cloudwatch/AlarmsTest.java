@@ -375,6 +375,12 @@ class AlarmsTest {
             (name, from, to, reason, first) -> changes.add(name + " " + from + "->" + to));
     a.evaluate();
     assertEquals(State.OK, a.state("health"));
+    // The JSON carries the composite's rule: ops gate watches the alarms it names.
+    for (var j : a.toJson("x").path("alarms")) {
+      assertEquals(
+          j.path("name").asText().equals("health") ? "ALARM(\"child\")" : "",
+          j.path("rule").asText(""));
+    }
     put(ERRORS, 1, 5);
     a.evaluate();
     assertEquals(State.ALARM, a.state("child"));
