@@ -208,9 +208,10 @@ public final class DynamoDbTap implements AutoCloseable {
                 }
               });
       byte[] answer = response.body();
+      // Recorded before answering: whoever got the answer finds its metrics already there.
+      record(table, operation, response.statusCode(), answer, (System.nanoTime() - started) / 1e6);
       exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
       exchange.getResponseBody().write(answer);
-      record(table, operation, response.statusCode(), answer, (System.nanoTime() - started) / 1e6);
     }
   }
 
