@@ -1,9 +1,7 @@
 package dev.whereabouts.auth;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
@@ -13,6 +11,9 @@ import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.store.Aws;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -25,8 +26,7 @@ import java.util.Set;
  * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK client and
  * everything else expensive is built there, once per execution environment.
  */
-public final class AuthHandler
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class AuthHandler implements RequestStreamHandler {
   /** Custom metric: a user registered. */
   public static final String USERS_REGISTERED = "UsersRegistered";
 
@@ -80,10 +80,11 @@ public final class AuthHandler
                 "DELETE /auth/tokens/current", this::revoke));
   }
 
+  /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
-    return function.handle(event, context);
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    function.handle(event, response, context);
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

@@ -1,9 +1,7 @@
 package dev.whereabouts.location;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
@@ -11,6 +9,9 @@ import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -22,8 +23,7 @@ import java.util.Set;
  * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK client and
  * everything else expensive is built there, once per execution environment.
  */
-public final class LocationHandler
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class LocationHandler implements RequestStreamHandler {
   /** Custom metric: a location was written. */
   public static final String LOCATION_UPDATED = "LocationUpdated";
 
@@ -57,10 +57,11 @@ public final class LocationHandler
                 "DELETE /locations/{userId}", this::delete));
   }
 
+  /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
-    return function.handle(event, context);
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    function.handle(event, response, context);
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

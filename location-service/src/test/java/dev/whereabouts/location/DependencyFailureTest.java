@@ -11,6 +11,7 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -27,7 +28,8 @@ class DependencyFailureTest {
   private static final String BODY = "{\"latitude\":1,\"longitude\":2}";
 
   private static APIGatewayProxyResponseEvent put(LocationHandler handler) {
-    return handler.handleRequest(
+    return StreamInvocations.call(
+        handler,
         ApiEvents.request("PUT", "/locations/{userId}", "/locations/olga")
             .pathParameter("userId", "olga")
             .caller("olga")

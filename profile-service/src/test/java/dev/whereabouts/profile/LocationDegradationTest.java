@@ -14,6 +14,7 @@ import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -69,7 +70,8 @@ class LocationDegradationTest {
     handler = handler(locationService.apiUrl(), Map.of());
     userId = "user-" + USERS.incrementAndGet();
     APIGatewayProxyResponseEvent created =
-        handler.handleRequest(
+        StreamInvocations.call(
+            handler,
             ApiEvents.request("PUT", "/profiles/{userId}", "/profiles/" + userId)
                 .pathParameter("userId", userId)
                 .caller(userId)
@@ -95,7 +97,8 @@ class LocationDegradationTest {
   }
 
   private APIGatewayProxyResponseEvent getProfile(Context context) {
-    return handler.handleRequest(
+    return StreamInvocations.call(
+        handler,
         ApiEvents.request("GET", "/profiles/{userId}", "/profiles/" + userId)
             .pathParameter("userId", userId)
             .header("X-Correlation-Id", CORRELATION_ID)
@@ -296,7 +299,8 @@ class LocationDegradationTest {
   void aMissingProfileIs404WithoutCallingTheLocationService() {
     locationService.answer(200, String.format(MUNICH, "nobody"));
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
+        StreamInvocations.call(
+            handler,
             ApiEvents.request("GET", "/profiles/{userId}", "/profiles/nobody")
                 .pathParameter("userId", "nobody")
                 .build(),

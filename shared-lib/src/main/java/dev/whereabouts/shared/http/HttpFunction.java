@@ -1,13 +1,15 @@
 package dev.whereabouts.shared.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.store.VersionConflict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,8 +48,17 @@ public final class HttpFunction {
     return routes.keySet();
   }
 
+  /**
+   * Handles one API Gateway proxy event given as bytes, as Lambda hands them to a {@code
+   * RequestStreamHandler}, and writes the proxy response JSON. Throws only when the bytes are not
+   * an event at all, which API Gateway never sends.
+   */
+  public void handle(InputStream event, OutputStream response, Context context) throws IOException {
+    write(handle(ProxyEvent.read(event), context), response);
+  }
+
   /** Handles one API Gateway proxy event. Never throws. */
-  public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
+  public Response handle(ProxyEvent event, Context context) {
     long start = System.nanoTime();
     boolean coldStart = cold.getAndSet(false);
     String functionName = context != null ? context.getFunctionName() : service;
@@ -115,7 +126,7 @@ public final class HttpFunction {
                 "correlationId", request.correlationId(),
                 "function", functionName))
         .ifPresent(System.out::println);
-    return toEvent(response);
+    return response;
   }
 
   private static Response internalError(Log log, Request request, RuntimeException e) {
@@ -141,14 +152,21 @@ public final class HttpFunction {
     return new Response(problem.status(), headers, Json.write(body));
   }
 
-  private static APIGatewayProxyResponseEvent toEvent(Response response) {
-    APIGatewayProxyResponseEvent event = new APIGatewayProxyResponseEvent();
-    event.setStatusCode(response.status());
-    event.setHeaders(new LinkedHashMap<>(response.headers()));
-    event.setIsBase64Encoded(false);
-    if (response.body() != null) {
-      event.setBody(response.body());
+  /** Writes a response as the REST API proxy integration's response JSON. */
+  static void write(Response response, OutputStream out) throws IOException {
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("statusCode", response.status());
+      g.writeObjectFieldStart("headers");
+      for (Map.Entry<String, String> header : response.headers().entrySet()) {
+        g.writeStringField(header.getKey(), header.getValue());
+      }
+      g.writeEndObject();
+      if (response.body() != null) {
+        g.writeStringField("body", response.body());
+      }
+      g.writeBooleanField("isBase64Encoded", false);
+      g.writeEndObject();
     }
-    return event;
   }
 }
