@@ -10,6 +10,7 @@ import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.Timestamps;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +49,11 @@ public final class AuthHandler implements RequestStreamHandler {
   private final Tokens tokens;
   private final Clock clock;
   private final HttpFunction function;
+  private final AuthTable table;
+  private final Passwords passwords;
+
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
 
   /** Configured from the process environment (Lambda). */
   public AuthHandler() {
@@ -57,6 +63,7 @@ public final class AuthHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public AuthHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("auth", this::prime);
   }
 
   AuthHandler(Environment env, Clock clock) {
@@ -68,6 +75,8 @@ public final class AuthHandler implements RequestStreamHandler {
   }
 
   private AuthHandler(AuthTable table, Clock clock, Passwords passwords) {
+    this.table = table;
+    this.passwords = passwords;
     this.tokens = new Tokens(table);
     this.users = new Users(table, passwords, tokens);
     this.clock = clock;
@@ -85,6 +94,34 @@ public final class AuthHandler implements RequestStreamHandler {
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
     function.handle(event, response, context);
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: a registration and a login refused by validation (a short password, an
+   * invalid userId), a read of a user that cannot exist, and one Argon2id verification against the
+   * dummy hash (Bouncy Castle's classes and the hash's code path). Writes nothing.
+   */
+  void prime() {
+    function.prime(
+        HttpFunction.primingEvent(
+            "POST",
+            "/auth/users",
+            null,
+            null,
+            "{\"userId\":\"snapstart-priming\",\"password\":\"short\"}"),
+        HttpFunction.primingEvent(
+            "POST",
+            "/auth/tokens",
+            null,
+            null,
+            "{\"userId\":\"" + Priming.ABSENT_KEY + "\",\"password\":\"priming\"}"));
+    table.account(Priming.ABSENT_KEY);
+    passwords.burn("snapstart priming");
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

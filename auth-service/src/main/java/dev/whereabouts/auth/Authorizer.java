@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -38,10 +42,16 @@ public final class Authorizer implements RequestStreamHandler {
           "^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9]+)"
               + "/([A-Za-z0-9._-]+)/([A-Z]+|\\*)/.*$");
 
+  /** Well-formed (43 base64url characters) but never issued: issued tokens are random bytes. */
+  private static final String PRIMING_TOKEN = "snapstart-priming-" + "x".repeat(25);
+
   private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
   private final Tokens tokens;
   private final Clock clock;
+
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
 
   /** Configured from the process environment (Lambda). */
   public Authorizer() {
@@ -51,6 +61,7 @@ public final class Authorizer implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public Authorizer(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("auth", this::prime);
   }
 
   Authorizer(Environment env, Clock clock) {
@@ -73,6 +84,34 @@ public final class Authorizer implements RequestStreamHandler {
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
     Json.MAPPER.writeValue(response, authorize(Json.MAPPER.readTree(event), context));
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: one REQUEST event with a well-formed token that was never issued (so its
+   * lookup reads a key that cannot exist), denied as any unknown token is. Writes nothing.
+   */
+  void prime() {
+    ObjectNode event = Json.object();
+    event.put("type", "REQUEST");
+    event.put(
+        "methodArn", "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming");
+    event.putObject("headers").put("Authorization", "Bearer " + PRIMING_TOKEN);
+    event.putObject("requestContext").put("requestId", "snapstart-priming");
+    try {
+      handleRequest(
+          new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)),
+          OutputStream.nullOutputStream(),
+          null);
+    } catch (Unauthorized expected) {
+      // the answer to every unknown token
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private ObjectNode authorize(JsonNode event, Context context) {

@@ -7,6 +7,7 @@ import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
 import java.io.IOException;
@@ -31,6 +32,9 @@ public final class LocationHandler implements RequestStreamHandler {
   private final Clock clock;
   private final HttpFunction function;
 
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
+
   /** Configured from the process environment (Lambda). */
   public LocationHandler() {
     this(System.getenv());
@@ -39,6 +43,7 @@ public final class LocationHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public LocationHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("location", this::prime);
   }
 
   LocationHandler(Environment env, Clock clock) {
@@ -62,6 +67,27 @@ public final class LocationHandler implements RequestStreamHandler {
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
     function.handle(event, response, context);
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
+   * owner), a GET of an invalid id, and a read of a key that cannot exist. Writes nothing.
+   */
+  void prime() {
+    function.prime(
+        HttpFunction.primingEvent(
+            "PUT",
+            "/locations/{userId}",
+            "snapstart-owner",
+            "snapstart-caller",
+            "{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Priming\"}"),
+        HttpFunction.primingEvent("GET", "/locations/{userId}", Priming.ABSENT_KEY, null, null));
+    locations.get(Priming.ABSENT_KEY);
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

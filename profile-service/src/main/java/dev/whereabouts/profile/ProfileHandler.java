@@ -8,6 +8,7 @@ import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
 import java.io.IOException;
@@ -42,6 +43,9 @@ public final class ProfileHandler implements RequestStreamHandler {
   private final Optional<String> corsAllowOrigin;
   private final HttpFunction function;
 
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
+
   /** Configured from the process environment (Lambda). */
   public ProfileHandler() {
     this(System.getenv());
@@ -50,6 +54,7 @@ public final class ProfileHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public ProfileHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("profile", this::prime);
   }
 
   ProfileHandler(Environment env, Clock clock) {
@@ -88,6 +93,29 @@ public final class ProfileHandler implements RequestStreamHandler {
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
     function.handle(event, response, context);
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
+   * owner), a GET of an invalid id, a read of a key that cannot exist, and the location call signed
+   * and prepared but never sent. Writes nothing, calls nothing.
+   */
+  void prime() {
+    function.prime(
+        HttpFunction.primingEvent(
+            "PUT",
+            "/profiles/{userId}",
+            "snapstart-owner",
+            "snapstart-caller",
+            "{\"displayName\":\"Priming\",\"bio\":\"never stored\"}"),
+        HttpFunction.primingEvent("GET", "/profiles/{userId}", Priming.ABSENT_KEY, null, null));
+    profiles.get(Priming.ABSENT_KEY);
+    locations.prime();
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

@@ -10,6 +10,8 @@ import dev.whereabouts.shared.store.VersionConflict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -55,6 +57,49 @@ public final class HttpFunction {
    */
   public void handle(InputStream event, OutputStream response, Context context) throws IOException {
     write(handle(ProxyEvent.read(event), context), response);
+  }
+
+  /**
+   * Serves synthetic events for SnapStart priming ({@code snapstart.Priming}), from their bytes to
+   * the response's bytes, and drops the answers; the next real request still counts as the
+   * environment's cold start.
+   */
+  public void prime(byte[]... events) {
+    for (byte[] event : events) {
+      try {
+        write(handle(ProxyEvent.read(event), null), OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    cold.set(true);
+  }
+
+  /**
+   * A synthetic REST proxy event for priming: {@code method} on {@code resource} with a {@code
+   * userId} path parameter (null for none), from {@code caller} (the authorizer's context; null for
+   * none), with a JSON body (null for none).
+   */
+  public static byte[] primingEvent(
+      String method, String resource, String userId, String caller, String jsonBody) {
+    ObjectNode event = Json.object();
+    event.put("resource", resource);
+    event.put("httpMethod", method);
+    ObjectNode headers = event.putObject("headers");
+    headers.put("Content-Type", "application/json");
+    headers.put("X-Forwarded-Proto", "https");
+    if (userId != null) {
+      event.putObject("pathParameters").put("userId", userId);
+    }
+    ObjectNode context = event.putObject("requestContext");
+    context.put("requestId", "snapstart-priming");
+    context.put("stage", "priming");
+    if (caller != null) {
+      context.putObject("authorizer").put("principalId", caller).put("userId", caller);
+    }
+    event.put("body", jsonBody);
+    event.put("isBase64Encoded", false);
+    return Json.write(event).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Handles one API Gateway proxy event. Never throws. */
