@@ -103,7 +103,7 @@ public final class AuthHandler implements RequestStreamHandler {
 
   /**
    * SnapStart priming: a registration and a login refused by validation (a short password, an
-   * invalid userId), a read of a user that cannot exist, and one Argon2id verification against the
+   * invalid userId), a read of a key that cannot exist, and one Argon2id verification against the
    * dummy hash (Bouncy Castle's classes and the hash's code path). Writes nothing.
    */
   void prime() {
@@ -120,7 +120,7 @@ public final class AuthHandler implements RequestStreamHandler {
             null,
             null,
             "{\"userId\":\"" + Priming.ABSENT_KEY + "\",\"password\":\"priming\"}"));
-    table.account(Priming.ABSENT_KEY);
+    table.prime();
     passwords.burn("snapstart priming");
   }
 

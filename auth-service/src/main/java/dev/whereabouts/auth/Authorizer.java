@@ -42,9 +42,6 @@ public final class Authorizer implements RequestStreamHandler {
           "^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9]+)"
               + "/([A-Za-z0-9._-]+)/([A-Z]+|\\*)/.*$");
 
-  /** Well-formed (43 base64url characters) but never issued: issued tokens are random bytes. */
-  private static final String PRIMING_TOKEN = "snapstart-priming-" + "x".repeat(25);
-
   private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
   private final Tokens tokens;
@@ -92,15 +89,15 @@ public final class Authorizer implements RequestStreamHandler {
   }
 
   /**
-   * SnapStart priming: one REQUEST event with a well-formed token that was never issued (so its
-   * lookup reads a key that cannot exist), denied as any unknown token is. Writes nothing.
+   * SnapStart priming: one REQUEST event with a token of the wrong form, denied before any lookup,
+   * and one read of a key no token has. Writes nothing.
    */
   void prime() {
     ObjectNode event = Json.object();
     event.put("type", "REQUEST");
     event.put(
         "methodArn", "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming");
-    event.putObject("headers").put("Authorization", "Bearer " + PRIMING_TOKEN);
+    event.putObject("headers").put("Authorization", "Bearer snapstart-priming");
     event.putObject("requestContext").put("requestId", "snapstart-priming");
     try {
       handleRequest(
@@ -112,6 +109,7 @@ public final class Authorizer implements RequestStreamHandler {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    tokens.prime();
   }
 
   private ObjectNode authorize(JsonNode event, Context context) {

@@ -87,7 +87,7 @@ public final class LocationHandler implements RequestStreamHandler {
             "snapstart-caller",
             "{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Priming\"}"),
         HttpFunction.primingEvent("GET", "/locations/{userId}", Priming.ABSENT_KEY, null, null));
-    locations.get(Priming.ABSENT_KEY);
+    locations.prime();
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

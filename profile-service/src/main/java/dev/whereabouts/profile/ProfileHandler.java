@@ -114,7 +114,7 @@ public final class ProfileHandler implements RequestStreamHandler {
             "snapstart-caller",
             "{\"displayName\":\"Priming\",\"bio\":\"never stored\"}"),
         HttpFunction.primingEvent("GET", "/profiles/{userId}", Priming.ABSENT_KEY, null, null));
-    profiles.get(Priming.ABSENT_KEY);
+    profiles.prime();
     locations.prime();
   }
 

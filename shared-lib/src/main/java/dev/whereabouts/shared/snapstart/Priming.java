@@ -4,9 +4,12 @@ import dev.whereabouts.shared.log.Log;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * SnapStart priming: before Lambda takes the snapshot of an initialised function, drive its main
@@ -16,9 +19,9 @@ import org.crac.Resource;
  *
  * <p>Rules every priming action keeps (tested per function): it writes nothing (reads only keys
  * that cannot exist, {@link #ABSENT_KEY}), and nothing it does reaches the logs: its request lines
- * and metrics are discarded, and one line says that priming ran. The SDK's pooled connections need
- * nothing here: the JDK drops a kept-alive connection idle longer than its keep-alive time (5 s by
- * default) when it is next asked for one, and a restore happens long after the snapshot.
+ * and metrics are discarded, and one line says that priming ran. Its reads ask for {@code
+ * Connection: close} ({@link #readAbsentKey}), so no connection opened before the snapshot is left
+ * in the JDK's keep-alive pool for a request after the restore to find dead (tested).
  *
  * <p>On a JVM without CRaC and outside SnapStart (tests, the local runner) registering does
  * nothing; {@link #run()} primes explicitly (the cold-start benchmark uses it).
@@ -45,6 +48,20 @@ public final class Priming implements Resource {
     Priming priming = new Priming(service, action);
     Core.getGlobalContext().register(priming);
     return priming;
+  }
+
+  /**
+   * Reads {@link #ABSENT_KEY} from a table: the SDK's whole request path (marshalling, signing,
+   * HTTP, unmarshalling), on a connection used once ({@code Connection: close}) so that it does not
+   * outlive the snapshot in the pool.
+   */
+  public static void readAbsentKey(DynamoDbClient dynamoDb, String table, String keyName) {
+    dynamoDb.getItem(
+        r ->
+            r.tableName(table)
+                .key(Map.of(keyName, AttributeValue.fromS(ABSENT_KEY)))
+                .consistentRead(true)
+                .overrideConfiguration(o -> o.putHeader("Connection", "close")));
   }
 
   @Override
