@@ -80,7 +80,9 @@ public final class Authorizer implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
-    Json.MAPPER.writeValue(response, authorize(Json.MAPPER.readTree(event), context));
+    response.write(
+        Json.write(authorize(Json.MAPPER.readTree(event), context))
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   /** The SnapStart priming registered by the public constructors (null otherwise). */
