@@ -9,6 +9,8 @@
 #   PIN_CPU=0 bench/cold-start.sh …     every JVM pinned to CPU 0 (taskset): one core, as a small
 #                                       Lambda function has
 #   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/cold-start.sh …   another JDK
+#   COMPARE_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64 bench/cold-start.sh …   every row twice in the
+#                                       same interleaved run: with java and with that JDK's java
 #
 # Rows: the trivial handler (the JVM and the runtime's serializer alone); the reference a Java
 # function is compared with, one GetItem written the usual way (RequestHandler<APIGatewayProxy…>
@@ -63,11 +65,20 @@ functions=(
   "profile (GET, signed call)|profile-service/target/profile-service.jar|ColdStart|dev.whereabouts.profile.ProfileHandler|profile-get.json|TABLE_NAME=profiles LOCATION_API_URL=http://127.0.0.1:$closed_port/prod"
 )
 
+if [ -n "${COMPARE_JAVA:-}" ]; then
+  other=$("$COMPARE_JAVA/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2)
+  for f in "${functions[@]}"; do
+    IFS='|' read -r name rest <<<"$f"
+    functions+=("$name @ $other|$rest")
+  done
+fi
+
 measure() { # name classpath main handler event extra [more args…]
   local name=$1 cp=$2 main=$3 handler=$4 event=$5 extra=$6; shift 6
-  local args=()
+  local args=() jvm=$java
   [ "$handler" != "-" ] && args=("$handler" "benchmarks/events/$event")
-  env $extra "${pin[@]}" "$java" "${flags[@]}" "${jvm_extra[@]}" -cp "$harness:$cp" "dev.whereabouts.bench.$main" \
+  [[ "$name" == *" @ "* ]] && jvm="$COMPARE_JAVA/bin/java"
+  env $extra "${pin[@]}" "$jvm" "${flags[@]}" "${jvm_extra[@]}" -cp "$harness:$cp" "dev.whereabouts.bench.$main" \
     "${args[@]}" "$@" 2>>"$work/stderr.log" | grep '^RESULT' || echo "RESULT failed"
 }
 
