@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -123,18 +124,24 @@ public final class Authorizer implements RequestStreamHandler {
         .forEach(
             h -> headers.put(h.getKey(), h.getValue().isTextual() ? h.getValue().asText() : ""));
     String requestId = text(event.path("requestContext").path("requestId"));
+    String sourceIp = text(event.path("requestContext").path("identity").path("sourceIp"));
     String offered = headers.get("X-Correlation-Id");
+    // Made up when the client sent none or an invalid one, and handed to the function in the
+    // context, so the authorizer's lines and the function's carry the same id.
     String correlationId =
-        offered != null && CORRELATION_ID.matcher(offered).matches() ? offered : null;
+        offered != null && CORRELATION_ID.matcher(offered).matches()
+            ? offered
+            : UUID.randomUUID().toString();
 
     String header = headers.get("Authorization");
     Optional<String> token = Tokens.fromAuthorizationHeader(header);
     if (token.isEmpty()) {
-      throw deny(log, requestId, correlationId, header == null ? "no token" : "malformed token");
+      throw deny(
+          log, requestId, correlationId, sourceIp, header == null ? "no token" : "malformed token");
     }
     Optional<String> resource = stageWildcard(text(event.path("methodArn")));
     if (resource.isEmpty()) {
-      throw deny(log, requestId, correlationId, "malformed methodArn");
+      throw deny(log, requestId, correlationId, sourceIp, "malformed methodArn");
     }
     Optional<String> userId;
     try {
@@ -150,7 +157,7 @@ public final class Authorizer implements RequestStreamHandler {
       throw e;
     }
     if (userId.isEmpty()) {
-      throw deny(log, requestId, correlationId, "unknown, expired or revoked token");
+      throw deny(log, requestId, correlationId, sourceIp, "unknown, expired or revoked token");
     }
 
     log.info("authorize")
@@ -159,13 +166,15 @@ public final class Authorizer implements RequestStreamHandler {
         .with("requestId", requestId)
         .with("correlationId", correlationId)
         .write();
-    return allow(userId.get(), resource.get());
+    return allow(userId.get(), resource.get(), correlationId);
   }
 
-  private static Unauthorized deny(Log log, String requestId, String correlationId, String reason) {
+  private static Unauthorized deny(
+      Log log, String requestId, String correlationId, String sourceIp, String reason) {
     log.info("authorize")
         .with("outcome", "deny")
         .with("reason", reason)
+        .with("sourceIp", sourceIp)
         .with("requestId", requestId)
         .with("correlationId", correlationId)
         .write();
@@ -199,7 +208,7 @@ public final class Authorizer implements RequestStreamHandler {
     return node.isTextual() ? node.asText() : null;
   }
 
-  private static ObjectNode allow(String userId, String resource) {
+  private static ObjectNode allow(String userId, String resource, String correlationId) {
     ObjectNode response = Json.object();
     response.put("principalId", userId);
     ObjectNode policy = response.putObject("policyDocument");
@@ -208,7 +217,7 @@ public final class Authorizer implements RequestStreamHandler {
     statement.put("Action", "execute-api:Invoke");
     statement.put("Effect", "Allow");
     statement.put("Resource", resource);
-    response.putObject("context").put("userId", userId);
+    response.putObject("context").put("userId", userId).put("correlationId", correlationId);
     return response;
   }
 }

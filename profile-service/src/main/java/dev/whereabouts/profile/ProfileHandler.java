@@ -147,8 +147,7 @@ public final class ProfileHandler implements RequestStreamHandler {
         locations.find(
             new LocationClient.Lookup(
                 userId,
-                request.header("X-Forwarded-Proto").orElse("https"),
-                request.domainName(),
+                request.apiId(),
                 request.stage(),
                 request.requestId(),
                 request.correlationId()),

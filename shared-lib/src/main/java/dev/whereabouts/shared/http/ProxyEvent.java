@@ -28,6 +28,8 @@ import java.util.Map;
  * @param apiId {@code requestContext.apiId}
  * @param stage {@code requestContext.stage}
  * @param domainName {@code requestContext.domainName}
+ * @param sourceIp {@code requestContext.identity.sourceIp}: the client's address as API Gateway saw
+ *     it
  * @param authorizer {@code requestContext.authorizer}: the context the REQUEST authorizer returned
  *     (scalar values as text)
  */
@@ -42,6 +44,7 @@ public record ProxyEvent(
     String apiId,
     String stage,
     String domainName,
+    String sourceIp,
     Map<String, String> authorizer) {
   /**
    * Jackson's defaults, not the request body's strict limits: API Gateway's event is trusted JSON
@@ -95,6 +98,11 @@ public record ProxyEvent(
               p.nextToken();
               if (field.equals("authorizer")) {
                 authorizer = strings(p);
+              } else if (field.equals("identity")) {
+                String sourceIp = strings(p).get("sourceIp");
+                if (sourceIp != null) {
+                  fields.put("sourceIp", sourceIp);
+                }
               } else if (p.currentToken().isScalarValue()) {
                 fields.put(field, text(p));
               } else {
@@ -120,6 +128,7 @@ public record ProxyEvent(
         context.get("apiId"),
         context.get("stage"),
         context.get("domainName"),
+        context.get("sourceIp"),
         authorizer);
   }
 
