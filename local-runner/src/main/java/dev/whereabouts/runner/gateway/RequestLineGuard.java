@@ -1,5 +1,6 @@
 package dev.whereabouts.runner.gateway;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +97,8 @@ public final class RequestLineGuard implements AutoCloseable {
     Thread answers = null;
     AtomicBoolean answeringHere = new AtomicBoolean();
     try (client) {
-      InputStream in = client.getInputStream();
+      // Buffered: heads are read byte by byte; every later read of the connection goes through it.
+      InputStream in = new BufferedInputStream(client.getInputStream());
       while (true) {
         byte[] head = readHead(in);
         if (head == null) {
