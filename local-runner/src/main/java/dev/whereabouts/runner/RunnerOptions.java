@@ -31,8 +31,11 @@ public record RunnerOptions(
         --port N                     the port to listen on, loopback only (default: 3000)
         --parameter-overrides K=V…   template parameter values, as with sam deploy
         --data-dir DIR               keep DynamoDB data in DIR across restarts (default: in memory)
-        --watch                      reload a function when its jar is rebuilt
-                                     (mvn -q -pl <module> package -DskipTests)
+        --watch                      hot reload: a saved .java file of a function's module or of
+                                     shared-lib is compiled in-process and runs on the next
+                                     request; a saved template.yaml is re-read; a jar without
+                                     sources beside it reloads when rebuilt
+                                     (mvn -B -q -pl <module> -am package -DskipTests)
         --region REGION              the region functions are told they run in (default: eu-central-1)
         --no-color                   no colours in the console
         --show-metric-lines          also print the functions' EMF metric lines
