@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cold start of each function as Lambda runs it: a fresh JVM per run with Lambda's java21 flags
 # (-XX:TieredStopAtLevel=1 -XX:+UseSerialGC), the function's shaded jar on the classpath, init
-# (class loading + constructor) and the first invocation timed against DynamoDB Local, beside a
+# (class loading + constructor) and the first invocation timed against the local DynamoDB engine, beside a
 # trivial handler measured in the same loop. Needs only Java 17+ and Maven.
 #
 #   bench/cold-start.sh [RUNS]        (default 15 runs per function)
@@ -19,20 +19,11 @@ if [ ! -f benchmarks/target/harness.classpath ] || [ ! -f auth-service/target/au
   mvn -B -q package -DskipTests -Dspotless.check.skip=true >&2
 fi
 harness="benchmarks/target/classes:$(cat benchmarks/target/harness.classpath)"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18000)
-closed_port=$(( port + 1 ))
-endpoint="http://127.0.0.1:$port"
+closed_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18001)
 work=$(mktemp -d)
-trap 'kill "$ddb_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-java -cp "$(cat benchmarks/target/dynamodb-local.classpath)" \
-  com.amazonaws.services.dynamodbv2.local.main.ServerRunner \
-  -inMemory -sharedDb -disableTelemetry -port "$port" >"$work/ddb.log" 2>&1 &
-ddb_pid=$!
-for _ in $(seq 1 100); do
-  (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
+. bench/engine.sh
+start_engine
+trap 'kill "$engine_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 java -cp "$harness:location-service/target/location-service.jar" dev.whereabouts.bench.CreateTables \
   "$endpoint" auth=pk locations=userId profiles=userId
 java -cp "$harness:profile-service/target/profile-service.jar" dev.whereabouts.bench.SeedProfile \

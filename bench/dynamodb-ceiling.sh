@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The ceiling DynamoDB Local puts on the local runner: GetItems per second at 16 concurrent clients
-# (SDK v2 with the URLConnection client, as the functions use), DynamoDB Local in memory in its own
-# JVM, on this machine. Every GET /profiles/{userId} costs two GetItems, so half this figure bounds
+# The ceiling the local DynamoDB engine (dynalite, in memory, in its own Node.js process) puts on the
+# local runner: GetItems per second at 16 concurrent clients (SDK v2 with the URLConnection client,
+# as the functions use), on this machine. Every GET /profiles/{userId} costs two GetItems, so half this figure bounds
 # bench/runner-load.sh's 16-client throughput before any gateway or function work is counted.
 #
 #   bench/dynamodb-ceiling.sh [SECONDS]     (default 20 s after a 20 s warm-up)
@@ -15,18 +15,10 @@ if [ ! -f benchmarks/target/harness.classpath ] || [ ! -f benchmarks/target/clas
   mvn -B -q package -DskipTests -Dspotless.check.skip=true >&2
 fi
 harness="benchmarks/target/classes:$(cat benchmarks/target/harness.classpath):profile-service/target/profile-service.jar"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18100)
-endpoint="http://127.0.0.1:$port"
-log=$(mktemp)
-java -cp "$(cat benchmarks/target/dynamodb-local.classpath)" \
-  com.amazonaws.services.dynamodbv2.local.main.ServerRunner \
-  -inMemory -sharedDb -disableTelemetry -port "$port" >"$log" 2>&1 &
-ddb=$!
-trap 'kill $ddb 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 1 100); do
-  (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
+. bench/engine.sh
+start_engine
+trap 'kill "$engine_pid" 2>/dev/null || true' EXIT
+ddb=$dynalite_pid
 java -cp "$harness" dev.whereabouts.bench.CreateTables "$endpoint" profiles=userId
 java -cp "$harness" dev.whereabouts.bench.SeedProfile "$endpoint" profiles bench-seed
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -39,5 +31,5 @@ s1=$(cpu $ddb); c1=$(cpu $client); t1=$(date +%s%N)
 wait $client
 ticks=$(getconf CLK_TCK)
 awk -v s=$((s1 - s0)) -v c=$((c1 - c0)) -v t=$((t1 - t0)) -v hz="$ticks" 'BEGIN {
-  printf "CPU while measured: DynamoDB Local %.0f %%, the 16 SDK clients %.0f %% (of %d %% on this machine)\n",
+  printf "CPU while measured: the engine (dynalite) %.0f %%, the 16 SDK clients %.0f %% (of %d %% on this machine)\n",
     s / hz * 1e11 / t, c / hz * 1e11 / t, 100 * '"$(nproc)"' }'

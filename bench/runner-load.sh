@@ -70,8 +70,6 @@ for stat in glob.glob("/proc/%s/task/*/stat" % sys.argv[1]):
         continue
     name = text[text.index("(") + 1:text.rindex(")")]
     fields = text[text.rindex(")") + 2:].split()
-    name = re.sub(r"^qtp\d+.*", "DynamoDBLocal-jetty", name)
-    name = re.sub(r"^SQLiteQueue.*", "DynamoDBLocal-sqlite", name)
     name = re.sub(r"-env-?\d*$|-e?n?v?$|[-#]?\d+$", "", name).replace(" ", "_")
     groups[name] += int(fields[11]) + int(fields[12])
 for name, ticks in sorted(groups.items()):
@@ -84,9 +82,10 @@ java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 16 "$second
 load=$!
 if [ -d "/proc/$pid/task" ] && [ "$seconds" -ge 10 ]; then
   sleep 62
-  n0=$(invocations); w0=$(date +%s%N); r0=$(ticks $pid); threads >"$log.t0"
+  engine=$(pgrep -P "$pid" -f engine.js | head -n 1)  # dynalite, the runner's child process
+  n0=$(invocations); w0=$(date +%s%N); r0=$(ticks $pid); e0=$(ticks "$engine"); threads >"$log.t0"
   sleep $(( seconds - 8 ))
-  n1=$(invocations); w1=$(date +%s%N); r1=$(ticks $pid); threads >"$log.t1"
+  n1=$(invocations); w1=$(date +%s%N); r1=$(ticks $pid); e1=$(ticks "$engine"); threads >"$log.t1"
 fi
 wait $load
 cat "$log.load"
@@ -94,6 +93,8 @@ if [ -s "$log.t1" ]; then
   echo "  runner CPU per GET /profiles (thread group: ms of CPU per request), over $(( n1 - n0 )) requests:"
   awk -v r=$(( r1 - r0 )) -v n=$(( n1 - n0 )) -v w=$(( w1 - w0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
     printf "  runner process: %.0f %% CPU, %.2f ms per request\n", r / hz * 1e11 / w, r * 1000 / hz / n }'
+  awk -v r=$(( e1 - e0 )) -v n=$(( n1 - n0 )) -v w=$(( w1 - w0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    printf "  DynamoDB engine (dynalite, its own process): %.0f %% CPU, %.2f ms per request\n", r / hz * 1e11 / w, r * 1000 / hz / n }'
   join "$log.t0" "$log.t1" | awk -v n=$(( n1 - n0 )) -v hz="$(getconf CLK_TCK)" '{d = ($3 - $2) * 1000 / hz; if (d / n >= 0.01) printf "    %-24s %.2f\n", $1, d / n; t += d} END {printf "    %-24s %.2f\n", "total", t / n}' | sort -k2 -n -r
 fi
 rm -f "$log.load" "$log.t0" "$log.t1"

@@ -1,10 +1,14 @@
 package dev.whereabouts.runner;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.whereabouts.engine.DynamoDbEngine;
+import dev.whereabouts.engine.EngineException;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
-import dev.whereabouts.runner.dynamodb.EmbeddedDynamoDb;
+import dev.whereabouts.runner.dynamodb.SigningRelay;
 import dev.whereabouts.runner.dynamodb.TableSpec;
+import dev.whereabouts.runner.dynamodb.Tables;
+import dev.whereabouts.runner.dynamodb.TtlSweeper;
 import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
@@ -20,6 +24,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,10 +40,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Runs the whole suite on one machine from template.yaml: DynamoDB Local embedded, every function
- * in execution environments of its own, behind a local API Gateway.
+ * Runs the whole suite on one machine from template.yaml: a local DynamoDB engine (dynalite, a
+ * child process) or one the user runs, every function in execution environments of its own, behind
+ * a local API Gateway.
  */
 public final class LocalRunner implements AutoCloseable {
   /** The account id in local ARNs. */
@@ -50,7 +61,11 @@ public final class LocalRunner implements AutoCloseable {
   private final RunnerOptions options;
   private final Console console;
   private final LocalMetrics metrics = new LocalMetrics();
-  private EmbeddedDynamoDb dynamoDb;
+  private DynamoDbEngine engine;
+  private URI dynamoDbEndpoint;
+  private Tables tables;
+  private TtlSweeper ttlSweeper;
+  private SigningRelay relay;
   private HttpServer http;
   private ExecutorService workers;
   private Map<String, FunctionPool> pools = new LinkedHashMap<>();
@@ -141,7 +156,17 @@ public final class LocalRunner implements AutoCloseable {
     return metrics;
   }
 
-  /** Reads the template, starts DynamoDB Local, the functions' pools and the gateway. */
+  /** The TTL sweeper, for tests that sweep without waiting for its interval. */
+  public TtlSweeper ttlSweeper() {
+    return ttlSweeper;
+  }
+
+  /** The DynamoDB endpoint the functions use, for tests. */
+  public URI dynamoDbEndpoint() {
+    return dynamoDbEndpoint;
+  }
+
+  /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
     Suite suite =
@@ -150,20 +175,7 @@ public final class LocalRunner implements AutoCloseable {
     if (options.watch()) {
       startHotReload(suite);
     }
-    try {
-      dynamoDb = EmbeddedDynamoDb.start(options.dataDir(), suite.region());
-    } catch (Exception e) {
-      throw new StartupException("DynamoDB Local did not start: " + e.getMessage());
-    }
-    console.runner(dynamoDb.describe());
-    for (TableSpec table : suite.tables()) {
-      boolean created = dynamoDb.createTable(table);
-      console.runner(
-          "table "
-              + table.name()
-              + (created ? " created" : " kept from " + options.dataDir().orElseThrow()));
-    }
-
+    startDynamoDb(suite);
     wire(suite);
     try {
       http =
@@ -248,7 +260,7 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_DEFAULT_REGION", suite.region());
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.endpoint().toString());
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
       env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -380,13 +392,130 @@ public final class LocalRunner implements AutoCloseable {
       return Optional.empty();
     }
     for (TableSpec table : next.tables()) {
-      if (dynamoDb.createTable(table)) {
-        console.runner("table " + table.name() + " created");
+      try {
+        if (tables.createIfMissing(table)) {
+          console.runner("table " + table.name() + " created");
+        }
+      } catch (RuntimeException e) {
+        console.runner("table " + table.name() + " not created: " + e.getMessage());
       }
     }
     wire(next);
     printRoutes(next);
     return Optional.of(jarsByModule(next));
+  }
+
+  /**
+   * Starts dynalite (or takes the user's engine), creates the template's missing tables and starts
+   * the TTL sweeper.
+   */
+  private void startDynamoDb(Suite suite) throws StartupException {
+    Optional<URI> yours = options.dynamoDbEndpoint();
+    boolean realDynamoDb = yours.map(LocalRunner::isAwsEndpoint).orElse(false);
+    if (realDynamoDb) {
+      startRelay(yours.get(), suite);
+    } else if (yours.isPresent()) {
+      dynamoDbEndpoint = yours.get();
+      tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
+      console.runner("DynamoDB engine: yours, at " + dynamoDbEndpoint);
+    } else {
+      try {
+        engine =
+            DynamoDbEngine.start(
+                options.dataDir().map(d -> d.resolve("dynamodb")),
+                console::runner,
+                line -> console.runner("dynalite: " + line));
+      } catch (EngineException e) {
+        throw new StartupException(e.getMessage());
+      }
+      dynamoDbEndpoint = engine.endpoint();
+      tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
+      console.runner(engine.describe());
+    }
+    for (TableSpec table : suite.tables()) {
+      boolean created;
+      try {
+        created = tables.createIfMissing(table);
+        if (created && realDynamoDb && table.ttlAttribute().isPresent()) {
+          tables.enableTtl(table);
+        }
+      } catch (RuntimeException e) {
+        throw new StartupException(
+            "cannot create table "
+                + table.name()
+                + " at "
+                + yours.orElse(dynamoDbEndpoint)
+                + ": "
+                + e.getMessage());
+      }
+      console.runner("table " + table.name() + (created ? " created" : " exists, kept"));
+    }
+    if (realDynamoDb) {
+      return; // DynamoDB deletes expired items itself
+    }
+    ttlSweeper = new TtlSweeper(tables, suite.tables(), console::runner);
+    if (!ttlSweeper.tables().isEmpty()) {
+      ttlSweeper.start(options.ttlInterval());
+      console.runner(
+          "TTL: expired items of "
+              + String.join(", ", ttlSweeper.tables().stream().map(TableSpec::name).toList())
+              + " are deleted every "
+              + options.ttlInterval().toSeconds()
+              + " s");
+    }
+  }
+
+  /** {@code dynamodb.REGION.amazonaws.com} and the like: real tables that check signatures. */
+  static boolean isAwsEndpoint(URI endpoint) {
+    String host = endpoint.getHost().toLowerCase(Locale.ROOT);
+    return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
+  }
+
+  /**
+   * Real DynamoDB: the runner uses the caller's AWS credentials, and the functions, which keep
+   * their local credentials for the gateway's SigV4 checks, go through a relay that signs again.
+   */
+  private void startRelay(URI aws, Suite suite) throws StartupException {
+    String region = signingRegion(aws, suite.region());
+    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    try {
+      credentials.resolveCredentials();
+    } catch (RuntimeException e) {
+      throw new StartupException(
+          "no AWS credentials for "
+              + aws
+              + ": set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ("
+              + e.getMessage()
+              + ")");
+    }
+    try {
+      relay = SigningRelay.start(aws, credentials, region);
+    } catch (IOException e) {
+      throw new StartupException("cannot start the DynamoDB relay: " + e.getMessage());
+    }
+    dynamoDbEndpoint = relay.endpoint();
+    tables =
+        new Tables(
+            DynamoDbClient.builder()
+                .endpointOverride(aws)
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build(),
+            Clock.systemUTC());
+    console.runner(
+        "DynamoDB: yours, at "
+            + aws
+            + " ("
+            + region
+            + "); the functions reach it through "
+            + dynamoDbEndpoint
+            + ", which signs their calls with your AWS credentials");
+  }
+
+  private static String signingRegion(URI endpoint, String fallback) {
+    String[] labels = endpoint.getHost().split("\\.");
+    return labels.length >= 4 && labels[0].startsWith("dynamodb") ? labels[1] : fallback;
   }
 
   private void printBanner(Suite suite, double startMs) {
@@ -428,12 +557,17 @@ public final class LocalRunner implements AutoCloseable {
       workers.shutdownNow();
     }
     pools.values().forEach(FunctionPool::close);
-    if (dynamoDb != null) {
-      try {
-        dynamoDb.close();
-      } catch (Exception ignored) {
-        // shutting down
-      }
+    if (ttlSweeper != null) {
+      ttlSweeper.close();
+    }
+    if (relay != null) {
+      relay.close();
+    }
+    if (tables != null) {
+      tables.close();
+    }
+    if (engine != null) {
+      engine.close();
     }
   }
 

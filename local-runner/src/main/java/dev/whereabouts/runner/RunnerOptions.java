@@ -1,7 +1,9 @@
 package dev.whereabouts.runner;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,21 +18,29 @@ public record RunnerOptions(
     String region,
     boolean colour,
     boolean showMetricLines,
-    boolean help) {
+    boolean help,
+    Optional<URI> dynamoDbEndpoint,
+    Duration ttlInterval) {
 
   static final String HELP =
       """
       Usage: java -jar local-runner/target/local-runner.jar [options]
 
-      Runs the whole Whereabouts suite on this machine from template.yaml: DynamoDB Local
-      embedded, every function in its own class loader, behind a local API Gateway on
-      http://127.0.0.1:PORT. No AWS account, no Docker.
+      Runs the whole Whereabouts suite on this machine from template.yaml: a local DynamoDB
+      engine (dynalite, run by Node.js 20+, installed on first start), every function in its
+      own class loader, behind a local API Gateway on http://127.0.0.1:PORT.
+      No AWS account, no Docker.
 
       Options:
         --template FILE              the SAM template (default: template.yaml here or in a parent folder)
         --port N                     the port to listen on, loopback only (default: 3000)
         --parameter-overrides K=V…   template parameter values, as with sam deploy
         --data-dir DIR               keep DynamoDB data in DIR across restarts (default: in memory)
+        --dynamodb-endpoint URL      use a DynamoDB engine you run instead of starting one: another
+                                     emulator, or real tables (https://dynamodb.REGION.amazonaws.com,
+                                     with your AWS credentials); missing tables are created there
+        --ttl-interval SECONDS       how often expired items (the template's TTL attributes) are
+                                     deleted, as DynamoDB's TTL does (default: 30)
         --watch                      hot reload: a saved .java file of a function's module or of
                                      shared-lib is compiled in-process and runs on the next
                                      request; a saved template.yaml is re-read; a jar without
@@ -65,6 +75,8 @@ public record RunnerOptions(
     boolean colour = System.console() != null && System.getenv("NO_COLOR") == null;
     boolean showMetricLines = false;
     boolean help = false;
+    Optional<URI> dynamoDbEndpoint = Optional.empty();
+    Duration ttlInterval = Duration.ofSeconds(30);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -99,14 +111,57 @@ public record RunnerOptions(
         case "--region" -> region = value(args, ++i, a);
         case "--no-color", "--no-colour" -> colour = false;
         case "--show-metric-lines" -> showMetricLines = true;
+        case "--dynamodb-endpoint" -> dynamoDbEndpoint = Optional.of(endpoint(value(args, ++i, a)));
+        case "--ttl-interval" -> {
+          String v = value(args, ++i, a);
+          try {
+            ttlInterval = Duration.ofSeconds(Long.parseLong(v));
+          } catch (NumberFormatException e) {
+            throw new UsageException("--ttl-interval takes whole seconds, not '" + v + "'");
+          }
+          if (ttlInterval.isNegative() || ttlInterval.isZero()) {
+            throw new UsageException("--ttl-interval must be at least 1 second");
+          }
+        }
         default -> throw new UsageException("unknown option '" + a + "'");
       }
     }
     if (template == null) {
       template = findTemplate();
     }
+    if (dynamoDbEndpoint.isPresent() && dataDir.isPresent()) {
+      throw new UsageException(
+          "--data-dir keeps the data of the engine the runner starts; with --dynamodb-endpoint"
+              + " your engine keeps its own");
+    }
     return new RunnerOptions(
-        template, port, overrides, dataDir, watch, region, colour, showMetricLines, help);
+        template,
+        port,
+        overrides,
+        dataDir,
+        watch,
+        region,
+        colour,
+        showMetricLines,
+        help,
+        dynamoDbEndpoint,
+        ttlInterval);
+  }
+
+  private static URI endpoint(String value) throws UsageException {
+    try {
+      URI uri = new URI(value);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new UsageException(
+        "--dynamodb-endpoint takes an http(s) URL such as http://127.0.0.1:8000, not '"
+            + value
+            + "'");
   }
 
   private static String value(String[] args, int i, String option) throws UsageException {

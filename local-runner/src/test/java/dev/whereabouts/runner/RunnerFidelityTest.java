@@ -1,7 +1,6 @@
 package dev.whereabouts.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -324,37 +323,6 @@ class RunnerFidelityTest {
     // three of the recent requests each spent 400 ms in the function; none of it is the gateway's
     assertTrue(
         gateway.at("/ownMs/p50").asDouble() < 400, "gateway's own p50: " + gateway.get("ownMs"));
-  }
-
-  @Test
-  void dynamoDbLocalIsAnnouncedInOneLineWithoutItsBanner() throws Exception {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream jvm = new ByteArrayOutputStream();
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(jvm, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(jvm, true, StandardCharsets.UTF_8));
-    try (LocalRunner other =
-        LocalRunner.create(
-            RunnerOptions.parse(
-                new String[] {
-                  "--template",
-                  dir.resolve("template.yaml").toString(),
-                  "--port",
-                  Integer.toString(freePort()),
-                  "--no-color"
-                }),
-            new PrintStream(console, true, StandardCharsets.UTF_8))) {
-      other.start();
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-    String said = console.toString(StandardCharsets.UTF_8) + jvm.toString(StandardCharsets.UTF_8);
-    assertTrue(said.contains("runner  | DynamoDB Local on http://127.0.0.1:"), said);
-    assertTrue(said.contains(", in memory"), said);
-    assertFalse(said.contains("Initializing DynamoDB Local"), said);
-    assertFalse(said.contains("sqlite4java"), said);
   }
 
   @Test

@@ -412,7 +412,7 @@ public final class HotReload implements AutoCloseable {
       }
     }
     // The third-party dependencies, and the libraries not compiled here yet, from the jars Maven
-    // shaded (see docs/decisions/0005).
+    // shaded (see docs/decisions/0006).
     if (m.jar().isPresent()) {
       classpath.add(m.jar().get());
     } else {

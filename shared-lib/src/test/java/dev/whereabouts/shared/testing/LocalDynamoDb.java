@@ -1,13 +1,8 @@
 package dev.whereabouts.shared.testing;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.whereabouts.engine.DynamoDbEngine;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.store.Aws;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,14 +13,14 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.TimeToLiveSpecification;
-import software.amazon.awssdk.services.dynamodb.model.UpdateTimeToLiveRequest;
 
 /**
- * DynamoDB Local, embedded in the test JVM and listening on loopback, started once per JVM.
+ * The local DynamoDB engine (dynalite, a child process on loopback), started once per test JVM and
+ * shared by its tests; it ends with the JVM.
  *
  * <p>Functions under test reach it the way they reach DynamoDB anywhere: through {@code
- * AWS_ENDPOINT_URL_DYNAMODB} in their environment. Each test class gets fresh tables.
+ * AWS_ENDPOINT_URL_DYNAMODB} in their environment. Every table gets a name of its own, so tests
+ * never see each other's data.
  */
 public final class LocalDynamoDb {
   /** The region every test function is configured with. */
@@ -37,31 +32,10 @@ public final class LocalDynamoDb {
 
   private LocalDynamoDb() {}
 
-  /** The endpoint URL, starting the server on first use. */
+  /** The endpoint URL, starting the engine on first use. */
   public static synchronized String endpoint() {
     if (endpoint == null) {
-      int port = freePort();
-      try {
-        DynamoDBProxyServer server =
-            ServerRunner.createServerFromCommandLineArgs(
-                new String[] {
-                  "-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)
-                });
-        server.start();
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      try {
-                        server.stop();
-                      } catch (Exception ignored) {
-                        // the JVM is going away
-                      }
-                    }));
-      } catch (Exception e) {
-        throw new IllegalStateException("DynamoDB Local did not start on port " + port, e);
-      }
-      endpoint = "http://127.0.0.1:" + port;
+      endpoint = DynamoDbEngine.startInMemory().endpoint().toString();
     }
     return endpoint;
   }
@@ -90,8 +64,9 @@ public final class LocalDynamoDb {
   }
 
   /**
-   * Creates a fresh on-demand table with a string partition key, and TTL on {@code ttlAttribute}
-   * when not null.
+   * Creates a fresh on-demand table with a string partition key. {@code ttlAttribute} names the TTL
+   * attribute the table's owner declares; the engine deletes nothing by itself (the runner's
+   * sweeper does that), so functions check expiry on read, as they must on AWS too.
    *
    * @return the table's name (unique per call)
    */
@@ -110,25 +85,6 @@ public final class LocalDynamoDb {
             .keySchema(
                 KeySchemaElement.builder().attributeName(hashKey).keyType(KeyType.HASH).build())
             .build());
-    if (ttlAttribute != null) {
-      dynamoDb.updateTimeToLive(
-          UpdateTimeToLiveRequest.builder()
-              .tableName(name)
-              .timeToLiveSpecification(
-                  TimeToLiveSpecification.builder()
-                      .attributeName(ttlAttribute)
-                      .enabled(true)
-                      .build())
-              .build());
-    }
     return name;
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -1,0 +1,124 @@
+package dev.whereabouts.runner.dynamodb;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+
+/**
+ * The runner's own access to the DynamoDB engine: creating the template's tables, and deleting
+ * expired items from the tables that declare a TTL attribute, as DynamoDB's background TTL does
+ * (the local engine has none).
+ */
+public final class Tables implements AutoCloseable {
+  private final DynamoDbClient client;
+  private final Clock clock;
+
+  /** The runner's client for {@code endpoint}; local engines accept any credentials. */
+  public Tables(URI endpoint, String region, Clock clock) {
+    this(
+        DynamoDbClient.builder()
+            .endpointOverride(endpoint)
+            .region(Region.of(region))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("runner", "runner")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build(),
+        clock);
+  }
+
+  /** With a client of the caller's (an endpoint that needs real credentials). */
+  public Tables(DynamoDbClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /**
+   * Creates a table unless it exists already (a kept data directory, or an engine the user runs).
+   *
+   * @return whether it was created now
+   */
+  public boolean createIfMissing(TableSpec table) {
+    try {
+      client.createTable(
+          t ->
+              t.tableName(table.name())
+                  .billingMode(BillingMode.PAY_PER_REQUEST)
+                  .attributeDefinitions(
+                      a ->
+                          a.attributeName(table.hashKey())
+                              .attributeType(ScalarAttributeType.fromValue(table.hashKeyType())))
+                  .keySchema(k -> k.attributeName(table.hashKey()).keyType(KeyType.HASH)));
+      return true;
+    } catch (ResourceInUseException exists) {
+      return false;
+    }
+  }
+
+  /** Turns on DynamoDB's own TTL for {@code table} (real DynamoDB deletes expired items itself). */
+  public void enableTtl(TableSpec table) {
+    client.updateTimeToLive(
+        u ->
+            u.tableName(table.name())
+                .timeToLiveSpecification(
+                    s -> s.attributeName(table.ttlAttribute().orElseThrow()).enabled(true)));
+  }
+
+  /**
+   * Deletes the items of {@code table} whose TTL attribute (epoch seconds) lies in the past. Each
+   * delete is conditional on the item still being expired, so an item a function renewed between
+   * the scan and the delete stays.
+   *
+   * @return how many items were deleted
+   */
+  public int deleteExpired(TableSpec table) {
+    String ttl = table.ttlAttribute().orElseThrow();
+    String now = Long.toString(clock.instant().getEpochSecond());
+    int deleted = 0;
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> from = start;
+      ScanResponse page =
+          client.scan(
+              s ->
+                  s.tableName(table.name())
+                      .filterExpression("#ttl < :now")
+                      .projectionExpression("#key")
+                      .expressionAttributeNames(Map.of("#ttl", ttl, "#key", table.hashKey()))
+                      .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(now)))
+                      .exclusiveStartKey(from));
+      for (Map<String, AttributeValue> key : page.items()) {
+        try {
+          client.deleteItem(
+              d ->
+                  d.tableName(table.name())
+                      .key(key)
+                      .conditionExpression("#ttl < :now")
+                      .expressionAttributeNames(Map.of("#ttl", ttl))
+                      .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(now))));
+          deleted++;
+        } catch (ConditionalCheckFailedException renewed) {
+          // written again since the scan: no longer expired
+        }
+      }
+      start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    return deleted;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
