@@ -349,10 +349,9 @@ public final class LocalRunner implements AutoCloseable {
         modules.isEmpty()
             ? "--watch: no sources beside the template; a rebuilt jar is loaded by the next"
                 + " request; template.yaml is re-read on save"
-            : "--watch: compiling "
+            : "--watch: watching the sources of "
                 + String.join(", ", modules)
-                + " from source; a saved .java file or template.yaml takes effect on the next"
-                + " request");
+                + ", and template.yaml; a saved file takes effect on the next request");
   }
 
   private static Map<String, Path> jarsByModule(Suite suite) {

@@ -77,10 +77,14 @@ public final class FunctionPool implements AutoCloseable {
     double initMs = 0;
     if (env == null) {
       long start = System.nanoTime();
-      FunctionCode current = code();
+      FunctionCode current = reserve();
       int number = created.incrementAndGet();
-      env = new ExecutionEnvironment(current, number, output);
-      counted(env);
+      try {
+        env = new ExecutionEnvironment(current, number, output);
+      } catch (FunctionInitException | RuntimeException e) {
+        unreserve(current.generation);
+        throw e;
+      }
       initMs = (System.nanoTime() - start) / 1e6;
       listener.coldStart(config.name(), number, initMs);
     }
@@ -134,16 +138,24 @@ public final class FunctionPool implements AutoCloseable {
     }
   }
 
-  private void counted(ExecutionEnvironment env) {
-    synchronized (this) {
-      environments.merge(env.generation(), 1, Integer::sum);
-    }
+  /**
+   * The current build, counted as used by one more environment before that environment exists, so a
+   * reload while its init runs cannot close the loader under it.
+   */
+  private synchronized FunctionCode reserve() throws FunctionInitException {
+    FunctionCode current = code();
+    environments.merge(current.generation, 1, Integer::sum);
+    return current;
   }
 
   private synchronized void retire(ExecutionEnvironment env) {
     env.close();
-    environments.computeIfPresent(env.generation(), (g, n) -> n == 1 ? null : n - 1);
-    closeIfUnused(env.generation());
+    unreserve(env.generation());
+  }
+
+  private synchronized void unreserve(long build) {
+    environments.computeIfPresent(build, (g, n) -> n == 1 ? null : n - 1);
+    closeIfUnused(build);
   }
 
   private void closeIfUnused(long build) {

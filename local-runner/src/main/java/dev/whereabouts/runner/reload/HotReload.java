@@ -73,7 +73,7 @@ public final class HotReload implements AutoCloseable {
   private final Thread thread;
   private long builds;
   private Set<String> initial = Set.of();
-  private boolean pending = true;
+  private volatile boolean pending = true;
   private volatile boolean closed;
 
   private HotReload(Path template, Consumer<String> log, Target target) throws IOException {
@@ -164,7 +164,16 @@ public final class HotReload implements AutoCloseable {
   }
 
   /** Waits until no change is being applied (at most a minute). */
-  public synchronized void awaitSettled() {
+  public void awaitSettled() {
+    if (!pending) {
+      return; // the usual case, without taking the lock
+    }
+    synchronized (this) {
+      waitWhilePending();
+    }
+  }
+
+  private void waitWhilePending() {
     long deadline = System.nanoTime() + LONGEST_WAIT.toNanos();
     while (pending && !closed) {
       long left = deadline - System.nanoTime();
@@ -198,7 +207,11 @@ public final class HotReload implements AutoCloseable {
       return added;
     }
     for (SourceModule m : found) {
-      if (modules.putIfAbsent(m.name(), m) == null) {
+      boolean isNew;
+      synchronized (modules) {
+        isNew = modules.putIfAbsent(m.name(), m) == null;
+      }
+      if (isNew) {
         added.add(m.name());
         ModuleCompiler.delete(outputs(m)); // a previous run's builds
         try (Stream<Path> dirs = Files.walk(m.sources())) {
