@@ -27,7 +27,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 java -jar local-runner/target/local-runner.jar --watch --port "$port" --no-color \
   --template "$copy/template.yaml" >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$copy" "$log"' EXIT
+trap 'kill $pid 2>/dev/null || true; cp "$log" /tmp/hot-reload-bench.log; rm -rf "$copy" "$log"' EXIT
 until curl -s -o /dev/null "http://127.0.0.1:$port/_local/metrics"; do
   kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.02
@@ -68,6 +68,8 @@ for i in range(1, edits + 1):
         f.write(text.replace(anchor, "\"" + marker))
     saved = time.monotonic()
     while ("Edit %d:" % i) not in get():
+        if time.monotonic() - saved > 60:
+            sys.exit("edit %d was not served within 60 s; the runner printed:\n%s" % (i, open(log).read()[mark:][-3000:]))
         time.sleep(0.01)
     served.append((time.monotonic() - saved) * 1000)
     since = open(log).read()[mark:]

@@ -2,6 +2,7 @@ package dev.whereabouts.runner.reload;
 
 import dev.whereabouts.runner.lambda.CompiledClasses;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -12,7 +13,9 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
@@ -69,6 +74,7 @@ public final class HotReload implements AutoCloseable {
   private final Map<String, SourceModule> modules = new LinkedHashMap<>();
   private final Map<String, ModuleCompiler.Result> compiled = new HashMap<>();
   private final Map<String, CompiledClasses> loaded = new ConcurrentHashMap<>();
+  private final Map<String, CompiledClasses> fromJars = new ConcurrentHashMap<>();
   private final Set<String> failing = new LinkedHashSet<>();
   private final Thread thread;
   private long builds;
@@ -158,9 +164,70 @@ public final class HotReload implements AutoCloseable {
     }
   }
 
-  /** The classes a function module runs now ({@link CompiledClasses#NONE}: its jar alone). */
+  /**
+   * The classes of ours a function module runs now: the last compile's, or until its first compile
+   * the jar's own copies of them, so that the function's dependency loader never loads a class of
+   * ours and lives from the start ({@link CompiledClasses#NONE} for a module not watched).
+   */
   public CompiledClasses classesFor(String module) {
-    return loaded.getOrDefault(module, CompiledClasses.NONE);
+    CompiledClasses compiledNow = loaded.get(module);
+    if (compiledNow != null) {
+      return compiledNow;
+    }
+    SourceModule m = modules.get(module);
+    if (m == null || m.jar().isEmpty()) {
+      return CompiledClasses.NONE;
+    }
+    return fromJars.computeIfAbsent(module, k -> jarClasses(m, concat(m.libraries(), m.name())));
+  }
+
+  /** The jar's copies of the classes in these modules' packages. */
+  private CompiledClasses jarClasses(SourceModule m, List<String> of) {
+    try {
+      Set<String> packages = new HashSet<>();
+      for (String name : of) {
+        packages.addAll(packagesOf(name));
+      }
+      Map<String, byte[]> classes = new HashMap<>();
+      try (ZipFile jar = new ZipFile(m.jar().get().toFile())) {
+        for (ZipEntry e : Collections.list(jar.entries())) {
+          String entry = e.getName();
+          int slash = entry.lastIndexOf('/');
+          if (entry.endsWith(".class")
+              && slash > 0
+              && packages.contains(entry.substring(0, slash).replace('/', '.'))) {
+            try (InputStream in = jar.getInputStream(e)) {
+              classes.put(
+                  entry.substring(0, entry.length() - ".class".length()).replace('/', '.'),
+                  in.readAllBytes());
+            }
+          }
+        }
+      }
+      return new CompiledClasses(classes);
+    } catch (IOException e) {
+      log.accept("--watch: cannot read " + m.jar().get() + ": " + e.getMessage());
+      return CompiledClasses.NONE;
+    }
+  }
+
+  /** The packages a module's sources declare (by folder, as javac and Maven expect them). */
+  private Set<String> packagesOf(String module) throws IOException {
+    Path sources = modules.get(module).sources();
+    Set<String> packages = new HashSet<>();
+    try (Stream<Path> files = Files.walk(sources)) {
+      files
+          .filter(f -> f.toString().endsWith(".java"))
+          .forEach(
+              f -> packages.add(sources.relativize(f.getParent()).toString().replace('/', '.')));
+    }
+    return packages;
+  }
+
+  private static List<String> concat(List<String> first, String last) {
+    List<String> all = new ArrayList<>(first);
+    all.add(last);
+    return all;
   }
 
   /** Waits until no change is being applied (at most a minute). */
@@ -387,8 +454,9 @@ public final class HotReload implements AutoCloseable {
       }
       Map<String, byte[]> classes = new HashMap<>();
       for (String library : m.libraries()) {
+        ModuleCompiler.Result r = compiled.get(library);
         // A library not changed since the start is served from the jar, as Maven built it.
-        Optional.ofNullable(compiled.get(library)).ifPresent(r -> classes.putAll(r.classes()));
+        classes.putAll(r != null ? r.classes() : jarClasses(m, List.of(library)).classes());
       }
       classes.putAll(compiled.get(name).classes());
       CompiledClasses snapshot = new CompiledClasses(classes);
