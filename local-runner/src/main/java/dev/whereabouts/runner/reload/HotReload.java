@@ -493,7 +493,7 @@ public final class HotReload implements AutoCloseable {
       }
     }
     // The third-party dependencies, and the libraries not compiled here yet, from the jars Maven
-    // shaded (see docs/decisions/0009).
+    // shaded (see docs/decisions/0010).
     if (m.jar().isPresent()) {
       classpath.add(m.jar().get());
     } else {
