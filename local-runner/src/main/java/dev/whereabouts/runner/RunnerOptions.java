@@ -41,8 +41,11 @@ public record RunnerOptions(
                                      with your AWS credentials); missing tables are created there
         --ttl-interval SECONDS       how often expired items (the template's TTL attributes) are
                                      deleted, as DynamoDB's TTL does (default: 30)
-        --watch                      reload a function when its jar is rebuilt
-                                     (mvn -q -pl <module> package -DskipTests)
+        --watch                      hot reload: a saved .java file of a function's module or of
+                                     shared-lib is compiled in-process and runs on the next
+                                     request; a saved template.yaml is re-read; a jar without
+                                     sources beside it reloads when rebuilt
+                                     (mvn -B -q -pl <module> -am package -DskipTests)
         --region REGION              the region functions are told they run in (default: eu-central-1)
         --no-color                   no colours in the console
         --show-metric-lines          also print the functions' EMF metric lines
