@@ -66,6 +66,8 @@ public final class AuthHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public AuthHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
+    Log.configure(Environment.of(environment));
     priming = Priming.register("auth", this::prime);
   }
 

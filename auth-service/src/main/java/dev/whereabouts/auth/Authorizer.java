@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
@@ -59,6 +60,8 @@ public final class Authorizer implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public Authorizer(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
+    Log.configure(Environment.of(environment));
     priming = Priming.register("auth", this::prime);
   }
 
@@ -81,9 +84,14 @@ public final class Authorizer implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
-    response.write(
-        Json.write(authorize(Json.MAPPER.readTree(event), context))
-            .getBytes(StandardCharsets.UTF_8));
+    Log.traceInvocation(HttpFunction.traceHeader(context));
+    try {
+      response.write(
+          Json.write(authorize(Json.MAPPER.readTree(event), context))
+              .getBytes(StandardCharsets.UTF_8));
+    } finally {
+      Log.traceInvocation(null);
+    }
   }
 
   /** The SnapStart priming registered by the public constructors (null otherwise). */

@@ -34,7 +34,8 @@ final class LogsCommand {
         --function NAME          lines of one function (or 'runner')
         --request-id ID          lines of one invocation
         --correlation-id ID      lines of one request across services
-        --trace-id ID            lines carrying this X-Ray trace id
+        --trace-id ID            lines carrying this X-Ray trace id (1-…-…, or a whole
+                                 X-Amzn-Trace-Id value: its Root is used)
         --since DURATION         newer than this, e.g. 90s, 10m, 2h
         --follow                 keep printing new lines (Ctrl-C stops)
         --json                   the stored JSON lines as they are
@@ -73,7 +74,11 @@ final class LogsCommand {
           case "--request-id" -> filter = filter.and(field("requestId", value(args, ++i, a)));
           case "--correlation-id" ->
               filter = filter.and(field("correlationId", value(args, ++i, a)));
-          case "--trace-id" -> filter = filter.and(field("traceId", value(args, ++i, a)));
+          case "--trace-id" -> {
+            String id = value(args, ++i, a);
+            String root = dev.whereabouts.runner.lambda.TraceHeader.root(id);
+            filter = filter.and(field("traceId", root != null ? root : id));
+          }
           case "--since" -> {
             Instant from = Instant.now().minus(duration(value(args, ++i, a)));
             filter =

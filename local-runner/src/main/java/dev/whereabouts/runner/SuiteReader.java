@@ -293,6 +293,16 @@ public final class SuiteReader {
         env.put(v.getKey(), string(value));
       }
     }
+    // Lambda's advanced logging controls: with LogFormat JSON, Lambda sets these two variables
+    // (the application log level defaults to INFO); with Text it sets neither.
+    Map<String, Object> logging = new LinkedHashMap<>(map(globals.get("LoggingConfig")));
+    logging.putAll(map(props.get("LoggingConfig")));
+    if (logging.get("LogFormat") != null
+        && string(resolve(logging.get("LogFormat"))).equalsIgnoreCase("JSON")) {
+      env.put("AWS_LAMBDA_LOG_FORMAT", "JSON");
+      Object level = logging.get("ApplicationLogLevel");
+      env.put("AWS_LAMBDA_LOG_LEVEL", level == null ? "INFO" : string(resolve(level)));
+    }
     return new Suite.Function(
         id,
         jar,

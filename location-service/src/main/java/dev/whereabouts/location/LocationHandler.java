@@ -7,6 +7,7 @@ import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
@@ -43,6 +44,8 @@ public final class LocationHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public LocationHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
+    Log.configure(Environment.of(environment));
     priming = Priming.register("location", this::prime);
   }
 

@@ -118,9 +118,20 @@ public final class LocationClient {
    * @param stage the stage of the incoming request, likewise
    * @param requestId the incoming request's id, for the log
    * @param correlationId passed on as {@code X-Correlation-Id}
+   * @param traceHeader the invocation's X-Ray header, passed on as {@code X-Amzn-Trace-Id} so the
+   *     location call joins the request's trace; null for none
    */
   public record Lookup(
-      String userId, String apiId, String stage, String requestId, String correlationId) {}
+      String userId,
+      String apiId,
+      String stage,
+      String requestId,
+      String correlationId,
+      String traceHeader) {}
+
+  /** An X-Ray header's form: {@code key=value} pairs of visible ASCII, bounded. */
+  private static final Pattern TRACE_HEADER =
+      Pattern.compile("[A-Za-z]+=[0-9A-Za-z-]+(;[A-Za-z]+=[0-9A-Za-z:-]+){0,8}");
 
   private final Optional<URI> apiUrl;
   private final Optional<URI> executeApiEndpoint;
@@ -401,13 +412,18 @@ public final class LocationClient {
 
   /** The lookup's request, signed and ready to send; no connection is opened yet. */
   private ExecutableHttpRequest prepare(URI base, Lookup lookup) {
-    SdkHttpRequest unsigned =
+    SdkHttpRequest.Builder builder =
         SdkHttpRequest.builder()
             .method(SdkHttpMethod.GET)
             .uri(URI.create(base + "/locations/" + lookup.userId()))
             .putHeader("Accept", "application/json")
-            .putHeader("X-Correlation-Id", lookup.correlationId())
-            .build();
+            .putHeader("X-Correlation-Id", lookup.correlationId());
+    if (lookup.traceHeader() != null && TRACE_HEADER.matcher(lookup.traceHeader()).matches()) {
+      // Left out of the signature by the SigV4 signer (as X-Ray's services expect, since each hop
+      // may rewrite Parent), so it never breaks the signed call.
+      builder.putHeader("X-Amzn-Trace-Id", lookup.traceHeader());
+    }
+    SdkHttpRequest unsigned = builder.build();
     // Resolved per call: Lambda's credentials are temporary and the provider refreshes them.
     AwsCredentialsIdentity identity = credentials.resolveCredentials();
     SdkHttpRequest signed =
@@ -431,7 +447,12 @@ public final class LocationClient {
     URI base = apiUrl.orElse(URI.create("https://priming.invalid/prime"));
     Lookup lookup =
         new Lookup(
-            Priming.ABSENT_KEY, "priming", "priming", "snapstart-priming", "snapstart-priming");
+            Priming.ABSENT_KEY,
+            "priming",
+            "priming",
+            "snapstart-priming",
+            "snapstart-priming",
+            "Root=1-00000000-000000000000000000000000;Sampled=0");
     try {
       calls
           .submit(() -> prepare(base, lookup).abort())

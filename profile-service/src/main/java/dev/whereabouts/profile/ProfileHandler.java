@@ -8,6 +8,7 @@ import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
@@ -54,6 +55,8 @@ public final class ProfileHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner). */
   public ProfileHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
+    Log.configure(Environment.of(environment));
     priming = Priming.register("profile", this::prime);
   }
 
@@ -150,7 +153,8 @@ public final class ProfileHandler implements RequestStreamHandler {
                 request.apiId(),
                 request.stage(),
                 request.requestId(),
-                request.correlationId()),
+                request.correlationId(),
+                Log.traceHeader()),
             request.remainingTime(),
             request.metrics());
     ObjectNode body = stored.toJson();

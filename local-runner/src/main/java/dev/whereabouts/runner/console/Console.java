@@ -1,5 +1,6 @@
 package dev.whereabouts.runner.console;
 
+import dev.whereabouts.runner.lambda.TraceHeader;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -70,7 +71,7 @@ public final class Console {
     // The console first: the file must not delay what a watching user (or test) reads.
     LogFile f = file;
     if (f != null) {
-      f.write("runner", line);
+      f.write("runner", line, TraceHeader.root(TraceHeader.current()));
     }
   }
 
@@ -90,7 +91,7 @@ public final class Console {
     }
     LogFile f = file;
     if (f != null) {
-      f.write(name, text);
+      f.write(name, text, TraceHeader.root(TraceHeader.current()));
     }
   }
 

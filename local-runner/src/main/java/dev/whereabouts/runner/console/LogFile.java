@@ -67,7 +67,15 @@ public final class LogFile implements AutoCloseable {
   }
 
   /** Writes one console line of {@code source}. */
-  public synchronized void write(String source, String line) {
+  public void write(String source, String line) {
+    write(source, line, null);
+  }
+
+  /**
+   * Writes one console line of {@code source}; {@code traceId} (null for none) is the line's {@code
+   * traceId} unless the line is JSON with one of its own.
+   */
+  public synchronized void write(String source, String line, String traceId) {
     ObjectNode entry = JSON.createObjectNode();
     entry.put("time", clock.instant().toString());
     entry.put("source", source);
@@ -88,6 +96,9 @@ public final class LogFile implements AutoCloseable {
       entry.set("record", record);
     } else {
       entry.put("message", line);
+    }
+    if (traceId != null && !entry.has("traceId")) {
+      entry.put("traceId", traceId);
     }
     byte[] bytes = (entry + "\n").getBytes(StandardCharsets.UTF_8);
     try {

@@ -10,6 +10,7 @@ import dev.whereabouts.runner.console.LocalMetrics;
 import dev.whereabouts.runner.lambda.FunctionInitException;
 import dev.whereabouts.runner.lambda.FunctionPool;
 import dev.whereabouts.runner.lambda.Invocation;
+import dev.whereabouts.runner.lambda.TraceHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -135,6 +136,7 @@ public final class LocalGateway implements HttpHandler {
     RouteTable.Match match;
     double functionMs;
     String accessKey;
+    String trace;
     JsonNode authorizer;
 
     Map<String, String> context() {
@@ -204,13 +206,31 @@ public final class LocalGateway implements HttpHandler {
               Map.of("Content-Type", List.of("application/json")),
               "{\"message\":\"Internal server error\"}".getBytes(StandardCharsets.UTF_8));
     }
-    write(exchange, call, reply);
-    double totalMs = (System.nanoTime() - call.startNanos) / 1e6;
-    metrics.gatewayRequest(Math.max(0, totalMs - call.functionMs));
-    metrics.apiRequest(reply.status(), totalMs, call.functionMs);
-    log.accept(
-        String.format(
-            "%s %s %d %.1f ms%s", call.method, call.rawPath, reply.status(), totalMs, outcome));
+    traced(call);
+    try {
+      write(exchange, call, reply);
+      double totalMs = (System.nanoTime() - call.startNanos) / 1e6;
+      metrics.gatewayRequest(Math.max(0, totalMs - call.functionMs));
+      metrics.apiRequest(reply.status(), totalMs, call.functionMs);
+      log.accept(
+          String.format(
+              "%s %s %d %.1f ms%s", call.method, call.rawPath, reply.status(), totalMs, outcome));
+    } finally {
+      TraceHeader.setCurrent(null);
+    }
+  }
+
+  /**
+   * Gives the request its X-Ray header, as API Gateway does with tracing on: the client's {@code
+   * Root} when valid, else a new trace. This thread's log lines carry it from now on.
+   */
+  private void traced(Call call) {
+    if (call.trace == null) {
+      call.trace =
+          TraceHeader.forRequest(
+              call.header("X-Amzn-Trace-Id"), java.time.Instant.ofEpochMilli(call.startMillis));
+    }
+    TraceHeader.setCurrent(call.trace);
   }
 
   private void read(HttpExchange exchange, Call call) throws IOException, GatewayAnswer {
@@ -219,6 +239,7 @@ public final class LocalGateway implements HttpHandler {
     call.rawQuery = exchange.getRequestURI().getRawQuery();
     call.sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
     exchange.getRequestHeaders().forEach((k, v) -> call.headers.put(canonical(k), List.copyOf(v)));
+    traced(call);
     call.host = Optional.ofNullable(call.header("Host")).orElse("127.0.0.1");
     String decoded;
     try {
@@ -507,7 +528,7 @@ public final class LocalGateway implements HttpHandler {
     }
     try {
       long start = System.nanoTime();
-      Invocation invocation = pool.invoke(event, call.requestId);
+      Invocation invocation = pool.invoke(event, call.requestId, call.trace);
       call.functionMs += (System.nanoTime() - start) / 1e6;
       metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
       if (invocation.coldStart()) {
@@ -570,6 +591,9 @@ public final class LocalGateway implements HttpHandler {
           ArrayNode list = multi.putArray(name);
           values.forEach(list::add);
         });
+    // The function sees the gateway's trace header, never the client's as sent.
+    single.put("X-Amzn-Trace-Id", call.trace);
+    multi.putArray("X-Amzn-Trace-Id").add(call.trace);
     single.put("X-Forwarded-Proto", "http");
     multi.putArray("X-Forwarded-Proto").add("http");
     single.put("X-Forwarded-For", call.sourceIp);
@@ -652,6 +676,7 @@ public final class LocalGateway implements HttpHandler {
   private void write(HttpExchange exchange, Call call, Reply reply) throws IOException {
     reply.headers().forEach((k, v) -> exchange.getResponseHeaders().put(k, new ArrayList<>(v)));
     exchange.getResponseHeaders().set("x-amzn-RequestId", call.requestId);
+    exchange.getResponseHeaders().set("X-Amzn-Trace-Id", call.trace);
     boolean empty = reply.body().length == 0 || call.method.equals("HEAD") || reply.status() == 204;
     exchange.sendResponseHeaders(reply.status(), empty ? -1 : reply.body().length);
     if (!empty) {

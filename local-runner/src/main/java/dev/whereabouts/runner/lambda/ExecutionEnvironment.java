@@ -49,6 +49,7 @@ final class ExecutionEnvironment implements AutoCloseable {
       throws FunctionInitException {
     this.config = code.config;
     this.code = code;
+    TraceHeader.installProperty();
     long start = System.nanoTime();
     this.thread =
         Executors.newSingleThreadExecutor(
@@ -106,28 +107,22 @@ final class ExecutionEnvironment implements AutoCloseable {
   /**
    * Invokes the handler with an event given as JSON. A handler running past the function's timeout
    * is abandoned and the environment marked broken, as Lambda would end it.
+   *
+   * @param traceHeader the invocation's X-Ray header: {@code Context.getXrayTraceId()} and, on the
+   *     environment's thread while it runs, the system property {@value TraceHeader#PROPERTY}
    */
-  Invocation invoke(String eventJson, String requestId) {
+  Invocation invoke(String eventJson, String requestId, String traceHeader) {
     long start = System.nanoTime();
     long deadline = System.currentTimeMillis() + config.timeout().toMillis();
     Future<String> call =
         thread.submit(
             () -> {
-              if (code.streaming) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                code.method.invoke(
-                    handler,
-                    new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
-                    out,
-                    context(requestId, deadline));
-                return out.toString(StandardCharsets.UTF_8);
+              TraceHeader.setCurrent(traceHeader);
+              try {
+                return run(eventJson, requestId, deadline, traceHeader);
+              } finally {
+                TraceHeader.setCurrent(null);
               }
-              Object input =
-                  code.input()
-                      .fromJson(
-                          new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)));
-              Object output = code.method.invoke(handler, input, context(requestId, deadline));
-              return serialize(output);
             });
     try {
       String payload = call.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -157,6 +152,23 @@ final class ExecutionEnvironment implements AutoCloseable {
     }
   }
 
+  private String run(String eventJson, String requestId, long deadline, String traceHeader)
+      throws Exception {
+    Object context = context(requestId, deadline, traceHeader);
+    if (code.streaming) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      code.method.invoke(
+          handler,
+          new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
+          out,
+          context);
+      return out.toString(StandardCharsets.UTF_8);
+    }
+    Object input =
+        code.input().fromJson(new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)));
+    return serialize(code.method.invoke(handler, input, context));
+  }
+
   private static double elapsed(long start) {
     return (System.nanoTime() - start) / 1e6;
   }
@@ -173,7 +185,7 @@ final class ExecutionEnvironment implements AutoCloseable {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  private Object context(String requestId, long deadline) {
+  private Object context(String requestId, long deadline, String traceHeader) {
     Object logger =
         Proxy.newProxyInstance(
             code.loader,
@@ -195,6 +207,7 @@ final class ExecutionEnvironment implements AutoCloseable {
         (proxy, m, args) ->
             switch (m.getName()) {
               case "getAwsRequestId" -> requestId;
+              case "getXrayTraceId" -> traceHeader;
               case "getFunctionName" -> config.name();
               case "getFunctionVersion" -> "$LATEST";
               case "getInvokedFunctionArn" ->

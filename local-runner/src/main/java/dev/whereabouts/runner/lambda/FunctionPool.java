@@ -76,19 +76,29 @@ public final class FunctionPool implements AutoCloseable {
    * @throws FunctionInitException when a needed new environment cannot be created
    */
   public Invocation invoke(String eventJson, String requestId) throws FunctionInitException {
+    return invoke(eventJson, requestId, null);
+  }
+
+  /**
+   * Invokes the function as {@link #invoke(String, String)}, within the trace of {@code
+   * upstreamTrace} (the caller's X-Ray header; null starts a new trace, as a direct invoke does).
+   */
+  public Invocation invoke(String eventJson, String requestId, String upstreamTrace)
+      throws FunctionInitException {
+    String trace = TraceHeader.forInvocation(upstreamTrace, java.time.Instant.now());
     peak.accumulateAndGet(busy.incrementAndGet(), Math::max);
     try {
-      return invokeWithFault(eventJson, requestId);
+      return invokeWithFault(eventJson, requestId, trace);
     } finally {
       busy.decrementAndGet();
     }
   }
 
-  private Invocation invokeWithFault(String eventJson, String requestId)
+  private Invocation invokeWithFault(String eventJson, String requestId, String trace)
       throws FunctionInitException {
     FunctionFault f = fault;
     if (f.none()) {
-      return invokeInEnvironment(eventJson, requestId);
+      return invokeInEnvironment(eventJson, requestId, trace);
     }
     long timeoutMs = config.timeout().toMillis();
     long delay = Math.min(f.latencyMs(), timeoutMs);
@@ -113,7 +123,7 @@ public final class FunctionPool implements AutoCloseable {
       return new Invocation(
           null, FunctionFault.ERROR_TYPE, "failure injected by the local runner", false, delay, 0);
     }
-    Invocation r = invokeInEnvironment(eventJson, requestId);
+    Invocation r = invokeInEnvironment(eventJson, requestId, trace);
     return new Invocation(
         r.payload(),
         r.errorType(),
@@ -141,7 +151,7 @@ public final class FunctionPool implements AutoCloseable {
     return peak.getAndSet(busy.get());
   }
 
-  private Invocation invokeInEnvironment(String eventJson, String requestId)
+  private Invocation invokeInEnvironment(String eventJson, String requestId, String trace)
       throws FunctionInitException {
     ExecutionEnvironment env = acquire();
     double initMs = 0;
@@ -158,7 +168,7 @@ public final class FunctionPool implements AutoCloseable {
       initMs = (System.nanoTime() - start) / 1e6;
       listener.coldStart(config.name(), number, initMs);
     }
-    Invocation result = env.invoke(eventJson, requestId);
+    Invocation result = env.invoke(eventJson, requestId, trace);
     release(env);
     return initMs > 0 ? result.withInit(initMs) : result;
   }

@@ -105,6 +105,7 @@ public final class HttpFunction {
   /** Handles one API Gateway proxy event. Never throws. */
   public Response handle(ProxyEvent event, Context context) {
     long start = System.nanoTime();
+    Log.traceInvocation(traceHeader(context));
     boolean coldStart = cold.getAndSet(false);
     String functionName = context != null ? context.getFunctionName() : service;
     Log log = new Log(service, functionName);
@@ -179,7 +180,18 @@ public final class HttpFunction {
                 "correlationId", request.correlationId(),
                 "function", functionName))
         .ifPresent(System.out::println);
+    Log.traceInvocation(null);
     return response;
+  }
+
+  /**
+   * The invocation's X-Ray header: the context's, else the system property the Lambda Java runtime
+   * sets before each invocation (a process's environment cannot change, so {@code _X_AMZN_TRACE_ID}
+   * is no per-invocation source in Java). Null when neither has one (priming).
+   */
+  public static String traceHeader(Context context) {
+    String header = context == null ? null : context.getXrayTraceId();
+    return header != null ? header : System.getProperty("com.amazonaws.xray.traceHeader");
   }
 
   private static Response internalError(Log log, Request request, RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.whereabouts.shared.log;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.Timestamps;
 import java.io.IOException;
@@ -8,7 +9,11 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Structured logging: one JSON object per line on standard output, which Lambda sends to the
@@ -22,6 +27,23 @@ public final class Log {
   /** Frames kept per exception in a log line. */
   static final int MAX_FRAMES = 12;
 
+  /** Lambda's application log levels, least severe first. */
+  static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
+
+  /** The least severe level written; Lambda's default, INFO, until {@link #configure}. */
+  private static volatile int threshold = LEVELS.indexOf("INFO");
+
+  /**
+   * The X-Ray trace id of the invocation this thread runs. Per thread, not per process: Lambda runs
+   * one invocation at a time per environment, but tests and the local runner run several handlers
+   * in one JVM.
+   */
+  private static final ThreadLocal<String> TRACE_ID = new ThreadLocal<>();
+
+  private static final ThreadLocal<String> TRACE_HEADER = new ThreadLocal<>();
+
+  private static final Pattern ROOT = Pattern.compile("(?:^|;)\\s*Root=([0-9a-f-]{1,64})(?:;|$)");
+
   private final String service;
   private final String function;
 
@@ -32,6 +54,55 @@ public final class Log {
   public Log(String service, String function) {
     this.service = service;
     this.function = function;
+  }
+
+  /**
+   * Sets the least severe level written from {@code AWS_LAMBDA_LOG_LEVEL}, which Lambda's advanced
+   * logging controls set to the function's application log level (with {@code LogFormat: JSON}).
+   * Unset, blank or unknown: INFO, Lambda's default. Called by each handler at init.
+   */
+  public static void configure(Environment env) {
+    int level =
+        env.optional("AWS_LAMBDA_LOG_LEVEL")
+            .map(v -> LEVELS.indexOf(v.toUpperCase(Locale.ROOT)))
+            .orElse(-1);
+    threshold = level < 0 ? LEVELS.indexOf("INFO") : level;
+  }
+
+  /** Whether lines of {@code level} are written. */
+  public static boolean enabled(String level) {
+    return LEVELS.indexOf(level) >= threshold;
+  }
+
+  /**
+   * Starts an invocation on this thread: its lines carry the {@code Root} of {@code traceHeader}
+   * (an {@code X-Amzn-Trace-Id} value, as {@code Context.getXrayTraceId()} gives it) as {@code
+   * traceId}; null clears it.
+   */
+  public static void traceInvocation(String traceHeader) {
+    Matcher root = traceHeader == null ? null : ROOT.matcher(traceHeader);
+    if (root != null && root.find()) {
+      TRACE_ID.set(root.group(1));
+      TRACE_HEADER.set(traceHeader);
+    } else {
+      TRACE_ID.remove();
+      TRACE_HEADER.remove();
+    }
+  }
+
+  /** The X-Ray header of the invocation this thread runs (to pass on downstream), or null. */
+  public static String traceHeader() {
+    return TRACE_HEADER.get();
+  }
+
+  /** The trace id of the invocation this thread runs, or null. */
+  public static String traceId() {
+    return TRACE_ID.get();
+  }
+
+  /** Starts a DEBUG line. */
+  public Line debug(String message) {
+    return new Line("DEBUG", message);
   }
 
   /** Starts an INFO line. */
@@ -75,9 +146,11 @@ public final class Log {
       return this;
     }
 
-    /** Writes the line to standard output. */
+    /** Writes the line to standard output, unless its level is below the configured one. */
     public void write() {
-      System.out.println(render());
+      if (enabled(level)) {
+        System.out.println(render());
+      }
     }
 
     String render() {
@@ -88,6 +161,10 @@ public final class Log {
         g.writeStringField("level", level);
         g.writeStringField("service", service);
         g.writeStringField("function", function);
+        String traceId = TRACE_ID.get();
+        if (traceId != null) {
+          g.writeStringField("traceId", traceId);
+        }
         g.writeStringField("message", message);
         for (Map.Entry<String, Object> field : fields.entrySet()) {
           g.writeFieldName(field.getKey());
