@@ -72,8 +72,10 @@ public final class Authorizer
     String requestId =
         event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
     String offered = headers.get("X-Correlation-Id");
+    // As the function does: without a well-formed id from the client, the request id is the
+    // correlation id, so the authorizer's line and the function's lines share one.
     String correlationId =
-        offered != null && CORRELATION_ID.matcher(offered).matches() ? offered : null;
+        offered != null && CORRELATION_ID.matcher(offered).matches() ? offered : requestId;
 
     String header = headers.get("Authorization");
     Optional<String> token = Tokens.fromAuthorizationHeader(header);

@@ -97,10 +97,10 @@ public final class Request {
             ? context.getRequestId()
             : UUID.randomUUID().toString();
     String offered = headers.get("X-Correlation-Id");
+    // Without a well-formed id from the client, the request id is the new one: the authorizer,
+    // which runs before this function and cannot see what it would make, derives the same.
     String correlationId =
-        offered != null && CORRELATION_ID.matcher(offered).matches()
-            ? offered
-            : UUID.randomUUID().toString();
+        offered != null && CORRELATION_ID.matcher(offered).matches() ? offered : requestId;
     return new Request(
         nonNull(event.getHttpMethod()).toUpperCase(Locale.ROOT),
         nonNull(event.getResource()),
@@ -162,7 +162,7 @@ public final class Request {
     return requestId;
   }
 
-  /** The client's correlation id if well-formed, else a fresh one. */
+  /** The client's correlation id if well-formed, else the request id. */
   public String correlationId() {
     return correlationId;
   }
