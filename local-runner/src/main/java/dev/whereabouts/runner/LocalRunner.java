@@ -5,6 +5,7 @@ import dev.whereabouts.engine.DynamoDbEngine;
 import dev.whereabouts.engine.EngineException;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
+import dev.whereabouts.runner.dynamodb.SigningRelay;
 import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.dynamodb.Tables;
 import dev.whereabouts.runner.dynamodb.TtlSweeper;
@@ -34,6 +35,11 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Runs the whole suite on one machine from template.yaml: a local DynamoDB engine (dynalite, a
@@ -54,6 +60,7 @@ public final class LocalRunner implements AutoCloseable {
   private URI dynamoDbEndpoint;
   private Tables tables;
   private TtlSweeper ttlSweeper;
+  private SigningRelay relay;
   private HttpServer http;
   private ExecutorService workers;
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
@@ -270,8 +277,13 @@ public final class LocalRunner implements AutoCloseable {
    * the TTL sweeper.
    */
   private void startDynamoDb(Suite suite) throws StartupException {
-    if (options.dynamoDbEndpoint().isPresent()) {
-      dynamoDbEndpoint = options.dynamoDbEndpoint().get();
+    Optional<URI> yours = options.dynamoDbEndpoint();
+    boolean realDynamoDb = yours.map(LocalRunner::isAwsEndpoint).orElse(false);
+    if (realDynamoDb) {
+      startRelay(yours.get(), suite);
+    } else if (yours.isPresent()) {
+      dynamoDbEndpoint = yours.get();
+      tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
       console.runner("DynamoDB engine: yours, at " + dynamoDbEndpoint);
     } else {
       try {
@@ -284,23 +296,29 @@ public final class LocalRunner implements AutoCloseable {
         throw new StartupException(e.getMessage());
       }
       dynamoDbEndpoint = engine.endpoint();
+      tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
       console.runner(engine.describe());
     }
-    tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
     for (TableSpec table : suite.tables()) {
       boolean created;
       try {
         created = tables.createIfMissing(table);
+        if (created && realDynamoDb && table.ttlAttribute().isPresent()) {
+          tables.enableTtl(table);
+        }
       } catch (RuntimeException e) {
         throw new StartupException(
             "cannot create table "
                 + table.name()
                 + " at "
-                + dynamoDbEndpoint
+                + yours.orElse(dynamoDbEndpoint)
                 + ": "
                 + e.getMessage());
       }
       console.runner("table " + table.name() + (created ? " created" : " exists, kept"));
+    }
+    if (realDynamoDb) {
+      return; // DynamoDB deletes expired items itself
     }
     ttlSweeper = new TtlSweeper(tables, suite.tables(), console::runner);
     if (!ttlSweeper.tables().isEmpty()) {
@@ -312,6 +330,59 @@ public final class LocalRunner implements AutoCloseable {
               + options.ttlInterval().toSeconds()
               + " s");
     }
+  }
+
+  /** {@code dynamodb.REGION.amazonaws.com} and the like: real tables that check signatures. */
+  static boolean isAwsEndpoint(URI endpoint) {
+    String host = endpoint.getHost().toLowerCase(Locale.ROOT);
+    return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
+  }
+
+  /**
+   * Real DynamoDB: the runner uses the caller's AWS credentials, and the functions, which keep
+   * their local credentials for the gateway's SigV4 checks, go through a relay that signs again.
+   */
+  private void startRelay(URI aws, Suite suite) throws StartupException {
+    String region = signingRegion(aws, suite.region());
+    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+    try {
+      credentials.resolveCredentials();
+    } catch (RuntimeException e) {
+      throw new StartupException(
+          "no AWS credentials for "
+              + aws
+              + ": set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ("
+              + e.getMessage()
+              + ")");
+    }
+    try {
+      relay = SigningRelay.start(aws, credentials, region);
+    } catch (IOException e) {
+      throw new StartupException("cannot start the DynamoDB relay: " + e.getMessage());
+    }
+    dynamoDbEndpoint = relay.endpoint();
+    tables =
+        new Tables(
+            DynamoDbClient.builder()
+                .endpointOverride(aws)
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build(),
+            Clock.systemUTC());
+    console.runner(
+        "DynamoDB: yours, at "
+            + aws
+            + " ("
+            + region
+            + "); the functions reach it through "
+            + dynamoDbEndpoint
+            + ", which signs their calls with your AWS credentials");
+  }
+
+  private static String signingRegion(URI endpoint, String fallback) {
+    String[] labels = endpoint.getHost().split("\\.");
+    return labels.length >= 4 && labels[0].startsWith("dynamodb") ? labels[1] : fallback;
   }
 
   private void printBanner(Suite suite, double startMs) {
@@ -348,6 +419,9 @@ public final class LocalRunner implements AutoCloseable {
     pools.values().forEach(FunctionPool::close);
     if (ttlSweeper != null) {
       ttlSweeper.close();
+    }
+    if (relay != null) {
+      relay.close();
     }
     if (tables != null) {
       tables.close();

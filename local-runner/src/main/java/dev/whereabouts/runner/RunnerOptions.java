@@ -36,8 +36,9 @@ public record RunnerOptions(
         --port N                     the port to listen on, loopback only (default: 3000)
         --parameter-overrides K=V…   template parameter values, as with sam deploy
         --data-dir DIR               keep DynamoDB data in DIR across restarts (default: in memory)
-        --dynamodb-endpoint URL      use a DynamoDB engine you run (another emulator) instead of
-                                     starting one; the template's missing tables are created there
+        --dynamodb-endpoint URL      use a DynamoDB engine you run instead of starting one: another
+                                     emulator, or real tables (https://dynamodb.REGION.amazonaws.com,
+                                     with your AWS credentials); missing tables are created there
         --ttl-interval SECONDS       how often expired items (the template's TTL attributes) are
                                      deleted, as DynamoDB's TTL does (default: 30)
         --watch                      reload a function when its jar is rebuilt

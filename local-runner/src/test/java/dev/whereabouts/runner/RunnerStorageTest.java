@@ -128,6 +128,13 @@ class RunnerStorageTest {
     }
   }
 
+  @Test
+  void onlyAwsEndpointsGoThroughTheSigningRelay() {
+    assertTrue(LocalRunner.isAwsEndpoint(URI.create("https://dynamodb.eu-west-1.amazonaws.com")));
+    assertFalse(LocalRunner.isAwsEndpoint(URI.create("http://127.0.0.1:8000")));
+    assertFalse(LocalRunner.isAwsEndpoint(URI.create("http://dynamo.internal:8000")));
+  }
+
   private static List<Map<String, AttributeValue>> tokensOf(
       DynamoDbClient dynamoDb, String table, String user) {
     List<Map<String, AttributeValue>> tokens = new ArrayList<>();

@@ -66,6 +66,15 @@ public final class Tables implements AutoCloseable {
     }
   }
 
+  /** Turns on DynamoDB's own TTL for {@code table} (real DynamoDB deletes expired items itself). */
+  public void enableTtl(TableSpec table) {
+    client.updateTimeToLive(
+        u ->
+            u.tableName(table.name())
+                .timeToLiveSpecification(
+                    s -> s.attributeName(table.ttlAttribute().orElseThrow()).enabled(true)));
+  }
+
   /**
    * Deletes the items of {@code table} whose TTL attribute (epoch seconds) lies in the past. Each
    * delete is conditional on the item still being expired, so an item a function renewed between
