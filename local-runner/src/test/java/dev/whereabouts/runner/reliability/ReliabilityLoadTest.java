@@ -273,7 +273,22 @@ class ReliabilityLoadTest {
     if (r.status() >= 500) {
       unexpected.add(op + ": a " + r.status() + " " + r.raw().body());
     }
+    if (r.status() == 429) {
+      backOff();
+    }
     return r;
+  }
+
+  /**
+   * A throttled client waits a little, as real clients back off, instead of spinning on 429s (the
+   * template's stage throttle answers them without the functions).
+   */
+  private static void backOff() {
+    try {
+      Thread.sleep(20 + java.util.concurrent.ThreadLocalRandom.current().nextInt(80));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private String report(Size size, int clients, int items, long writes) {
