@@ -70,7 +70,11 @@ public final class HttpFunction {
       response = problemResponse(Problem.preconditionFailed(conflict.getMessage()), request);
     } catch (SdkServiceException e) {
       if (e.isThrottlingException()) {
-        log.warn("dependency throttled").with("requestId", request.requestId()).error(e).write();
+        log.warn("dependency throttled")
+            .with("requestId", request.requestId())
+            .with("correlationId", request.correlationId())
+            .error(e)
+            .write();
         response =
             problemResponse(
                 Problem.serviceUnavailable(
@@ -81,7 +85,11 @@ public final class HttpFunction {
         response = internalError(log, request, e);
       }
     } catch (SdkClientException e) {
-      log.warn("dependency unreachable").with("requestId", request.requestId()).error(e).write();
+      log.warn("dependency unreachable")
+          .with("requestId", request.requestId())
+          .with("correlationId", request.correlationId())
+          .error(e)
+          .write();
       response =
           problemResponse(
               Problem.serviceUnavailable(
