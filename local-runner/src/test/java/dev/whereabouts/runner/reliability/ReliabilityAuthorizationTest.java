@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * OWASP API Security Top 10 (2023) API1/API2/API5 as a matrix: every route of the template × every
+ * OWASP API Security Top 10 (2023) API1/API2/API5 as a matrix: every route of the template x every
  * kind of caller, with the status API.md promises. The rules are keyed by the template's routes, so
  * a route added to template.yaml without a rule here fails the build.
  */
@@ -179,7 +179,7 @@ class ReliabilityAuthorizationTest {
         .map(
             key ->
                 Checks.named(
-                    key + " × a declared route",
+                    key + " x a declared route",
                     () ->
                         assertEquals(
                             true, declared.contains(key), key + " is not in template.yaml")));
@@ -191,7 +191,7 @@ class ReliabilityAuthorizationTest {
     List<DynamicTest> cells = new ArrayList<>();
     for (Map.Entry<String, Rule> rule : RULES.entrySet()) {
       for (Caller caller : Caller.values()) {
-        String name = rule.getKey() + " × " + caller.label;
+        String name = rule.getKey() + " x " + caller.label;
         cells.add(
             Checks.named(
                 name,
@@ -208,7 +208,7 @@ class ReliabilityAuthorizationTest {
       for (Caller caller : Caller.values()) {
         cells.add(
             Checks.named(
-                key + " (undeclared) × " + caller.label,
+                key + " (undeclared) x " + caller.label,
                 () -> {
                   if (caller.localOnly) {
                     Assumptions.assumeTrue(World.isLocal(), "needs the local runner");
