@@ -13,6 +13,10 @@ import java.util.Optional;
  * @param lockedUntil when set and in the future, every attempt is refused
  * @param expiresAt a ghost's TTL (whole seconds); never set on a user
  * @param version the stored version this state was read at; 0 when nothing is stored
+ * @param tokenGeneration a user's current token generation: random, drawn at registration and drawn
+ *     again when all its tokens are revoked. A token is valid only while it carries the generation
+ *     of the account it was issued for (empty for ghosts and users registered before generations
+ *     existed; such a user gets one at the next login)
  */
 public record Account(
     String userId,
@@ -20,11 +24,13 @@ public record Account(
     int failures,
     Optional<Instant> lockedUntil,
     Optional<Instant> expiresAt,
-    long version) {
+    long version,
+    Optional<String> tokenGeneration) {
 
   /** A userId with no record, or whose ghost expired: no failures, no lock. */
   static Account absent(String userId, long version) {
-    return new Account(userId, Optional.empty(), 0, Optional.empty(), Optional.empty(), version);
+    return new Account(
+        userId, Optional.empty(), 0, Optional.empty(), Optional.empty(), version, Optional.empty());
   }
 
   /** Whether a user registered this userId. */
@@ -51,15 +57,22 @@ public record Account(
   }
 
   Account withFailures(int count, Optional<Instant> until) {
-    return new Account(userId, passwordHash, count, until, expiresAt, version);
+    return new Account(userId, passwordHash, count, until, expiresAt, version, tokenGeneration);
   }
 
   Account withExpiresAt(Instant ttl) {
-    return new Account(userId, passwordHash, failures, lockedUntil, Optional.of(ttl), version);
+    return new Account(
+        userId, passwordHash, failures, lockedUntil, Optional.of(ttl), version, tokenGeneration);
   }
 
   Account withPasswordHash(String phc) {
-    return new Account(userId, Optional.of(phc), failures, lockedUntil, expiresAt, version);
+    return new Account(
+        userId, Optional.of(phc), failures, lockedUntil, expiresAt, version, tokenGeneration);
+  }
+
+  Account withTokenGeneration(String generation) {
+    return new Account(
+        userId, passwordHash, failures, lockedUntil, expiresAt, version, Optional.of(generation));
   }
 
   /** Leaves the password hash out: it never belongs in a log line or an assertion message. */

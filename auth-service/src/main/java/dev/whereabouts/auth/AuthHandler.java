@@ -12,6 +12,7 @@ import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.Timestamps;
+import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.store.Aws;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,8 +20,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The auth API: {@code POST /auth/users} (register), {@code POST /auth/tokens} (login) and {@code
- * DELETE /auth/tokens/current} (revoke the presented bearer token).
+ * The auth API: {@code POST /auth/users} (register), {@code POST /auth/tokens} (login), {@code
+ * DELETE /auth/tokens/current} (revoke the presented bearer token) and {@code DELETE /auth/tokens}
+ * (revoke every token of the caller).
  *
  * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK client and
  * everything else expensive is built there, once per execution environment.
@@ -47,6 +49,7 @@ public final class AuthHandler
   private final Users users;
   private final Tokens tokens;
   private final Clock clock;
+  private final Log log;
   private final HttpFunction function;
 
   /** Configured from the process environment (Lambda). */
@@ -64,20 +67,26 @@ public final class AuthHandler
   }
 
   AuthHandler(Environment env, Clock clock, Passwords passwords) {
-    this(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME")), clock, passwords);
+    this(
+        new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME")),
+        clock,
+        passwords,
+        env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("auth"));
   }
 
-  private AuthHandler(AuthTable table, Clock clock, Passwords passwords) {
+  private AuthHandler(AuthTable table, Clock clock, Passwords passwords, String functionName) {
     this.tokens = new Tokens(table);
     this.users = new Users(table, passwords, tokens);
     this.clock = clock;
+    this.log = new Log("auth", functionName);
     this.function =
         new HttpFunction(
             "auth",
             Map.of(
                 "POST /auth/users", this::register,
                 "POST /auth/tokens", this::login,
-                "DELETE /auth/tokens/current", this::revoke));
+                "DELETE /auth/tokens/current", this::revoke,
+                "DELETE /auth/tokens", this::revokeAll));
   }
 
   @Override
@@ -109,6 +118,7 @@ public final class AuthHandler
     Instant now = clock.instant();
     Users.Login outcome = users.login(credentials, now);
     if (outcome instanceof Users.Locked locked) {
+      logAttempt(request, credentials, "login refused: locked");
       throw Problem.tooManyRequests(
           "Too many failed logins for this userId; retry after the time given in Retry-After.",
           locked.retryAfter());
@@ -118,6 +128,8 @@ public final class AuthHandler
       if (failed.lockedNow()) {
         request.metrics().count(ACCOUNT_LOCKED);
       }
+      logAttempt(
+          request, credentials, failed.lockedNow() ? "login failed: locked now" : "login failed");
       throw Problem.unauthorized(BAD_CREDENTIALS);
     }
     Tokens.Issued token = ((Users.Succeeded) outcome).token();
@@ -128,6 +140,28 @@ public final class AuthHandler
     body.put("expiresIn", Tokens.TOKEN_LIFETIME.toSeconds());
     body.put("expiresAt", Timestamps.format(token.expiresAt()));
     return Response.created(body).withHeader("Cache-Control", "no-store");
+  }
+
+  /**
+   * One WARN line per failed or refused login: the targeted userId and the client's address, so a
+   * brute-force run shows in the logs. The userId is logged as given (it passed the userId rule):
+   * userIds are public (they name profiles in URLs), and an operator must be able to search for the
+   * attacked account. Never the password.
+   */
+  private void logAttempt(Request request, Credentials credentials, String message) {
+    log.warn(message)
+        .with("requestId", request.requestId())
+        .with("correlationId", request.correlationId())
+        .with("targetUserId", credentials.userId())
+        .with("sourceIp", request.sourceIp())
+        .write();
+  }
+
+  /** Sign out everywhere: every token of the caller, the presented one included, stops working. */
+  private Response revokeAll(Request request) {
+    tokens.revokeAll(request.authenticatedCaller());
+    request.metrics().count(TOKEN_REVOKED);
+    return Response.noContent();
   }
 
   private Response revoke(Request request) {

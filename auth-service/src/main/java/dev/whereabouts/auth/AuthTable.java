@@ -21,10 +21,11 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  *
  * <ul>
  *   <li>{@code user#<userId>}: userId, passwordHash (PHC), createdAt, failures, lockedUntil (epoch
- *       millis, optional), version. Without passwordHash the item is a ghost: the failure record of
- *       an unregistered userId, deleted by TTL ({@value #TTL_ATTRIBUTE}).
- *   <li>{@code token#<SHA-256 of the token, base64url>}: userId, issuedAt, expiresAt (TTL),
- *       version. The token itself is never stored.
+ *       millis, optional), tokenGeneration (random, see {@link Account#tokenGeneration()}),
+ *       version. Without passwordHash the item is a ghost: the failure record of an unregistered
+ *       userId, deleted by TTL ({@value #TTL_ATTRIBUTE}).
+ *   <li>{@code token#<SHA-256 of the token, base64url>}: userId, tokenGeneration (the account's
+ *       when issued), issuedAt, expiresAt (TTL), version. The token itself is never stored.
  * </ul>
  *
  * <p>Every write is conditional: user and ghost writes on the version they read, and on the kind of
@@ -47,10 +48,14 @@ public final class AuthTable {
   static final String FAILURES = "failures";
   static final String LOCKED_UNTIL = "lockedUntil";
   static final String ISSUED_AT = "issuedAt";
+  static final String TOKEN_GENERATION = "tokenGeneration";
   static final String VERSION = "version";
 
-  /** A token as stored: whose it is and when it stops being valid (whole seconds). */
-  public record StoredToken(String userId, Instant expiresAt) {}
+  /**
+   * A token as stored: whose it is, the account generation it was issued in (empty for tokens
+   * issued before generations existed: never valid) and when it stops being valid (whole seconds).
+   */
+  public record StoredToken(String userId, Optional<String> generation, Instant expiresAt) {}
 
   private final DynamoDbClient dynamoDb;
   private final String table;
@@ -71,11 +76,14 @@ public final class AuthTable {
                     number(item, FAILURES).orElse(0L).intValue(),
                     number(item, LOCKED_UNTIL).map(Instant::ofEpochMilli),
                     number(item, TTL_ATTRIBUTE).map(Instant::ofEpochSecond),
-                    number(item, VERSION).orElse(0L)));
+                    number(item, VERSION).orElse(0L),
+                    string(item, TOKEN_GENERATION)));
   }
 
   /**
-   * Stores a new user at version 1. Replaces a ghost of the same userId (its failures and TTL go).
+   * Stores a new user at version 1 with a fresh token generation, so no token issued to an earlier
+   * account of the same userId is valid for it. Replaces a ghost of the same userId (its failures
+   * and TTL go).
    *
    * @return false when a user with this userId exists; nothing was written
    */
@@ -86,6 +94,7 @@ public final class AuthTable {
     item.put(PASSWORD_HASH, s(passwordHash));
     item.put(CREATED_AT, s(Timestamps.format(now)));
     item.put(FAILURES, n(0));
+    item.put(TOKEN_GENERATION, s(Tokens.newGeneration()));
     item.put(VERSION, n(1));
     try {
       dynamoDb.putItem(
@@ -136,6 +145,11 @@ public final class AuthTable {
       values.put(":h", s(account.passwordHash().get()));
       set.add("#h = :h");
       remove.add("#e");
+      if (account.tokenGeneration().isPresent()) {
+        names.put("#g", TOKEN_GENERATION);
+        values.put(":g", s(account.tokenGeneration().get()));
+        set.add("#g = :g");
+      }
       condition = "#v = :expected AND attribute_exists(#h)";
     } else {
       Instant ttl =
@@ -179,16 +193,45 @@ public final class AuthTable {
             account.failures(),
             account.lockedUntil(),
             account.registered() ? Optional.empty() : account.expiresAt(),
-            account.version() + 1));
+            account.version() + 1,
+            account.tokenGeneration()));
   }
 
   /**
-   * Stores a token's hash for {@code userId} until {@code expiresAt} (rounded down to the second).
+   * Draws a new token generation for a registered user, so every token issued before is refused
+   * from now on. Counts as a write of the user item (version + 1), so a login racing it re-reads.
+   *
+   * @return false when no user is registered under {@code userId} (nothing written)
    */
-  public void putToken(String tokenHash, String userId, Instant issuedAt, Instant expiresAt) {
+  public boolean renewTokenGeneration(String userId) {
+    UpdateItemRequest renew =
+        UpdateItemRequest.builder()
+            .tableName(table)
+            .key(key(USER_PREFIX + userId))
+            .updateExpression("SET #g = :g, #v = #v + :one")
+            .conditionExpression("attribute_exists(#h)")
+            .expressionAttributeNames(
+                Map.of("#g", TOKEN_GENERATION, "#v", VERSION, "#h", PASSWORD_HASH))
+            .expressionAttributeValues(Map.of(":g", s(Tokens.newGeneration()), ":one", n(1)))
+            .build();
+    try {
+      dynamoDb.updateItem(renew);
+    } catch (ConditionalCheckFailedException noSuchUser) {
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Stores a token's hash for {@code userId} in the account's token {@code generation} until {@code
+   * expiresAt} (rounded down to the second).
+   */
+  public void putToken(
+      String tokenHash, String userId, String generation, Instant issuedAt, Instant expiresAt) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(KEY, s(TOKEN_PREFIX + tokenHash));
     item.put(USER_ID, s(userId));
+    item.put(TOKEN_GENERATION, s(generation));
     item.put(ISSUED_AT, s(Timestamps.format(issuedAt)));
     item.put(TTL_ATTRIBUTE, n(expiresAt.getEpochSecond()));
     item.put(VERSION, n(1));
@@ -210,14 +253,18 @@ public final class AuthTable {
   public Optional<StoredToken> token(String tokenHash) {
     return get(TOKEN_PREFIX + tokenHash)
         .flatMap(
-            item ->
-                string(item, USER_ID)
-                    .flatMap(
-                        userId ->
-                            number(item, TTL_ATTRIBUTE)
-                                .map(
-                                    seconds ->
-                                        new StoredToken(userId, Instant.ofEpochSecond(seconds)))));
+            item -> {
+              Optional<String> userId = string(item, USER_ID);
+              Optional<Long> expiresAt = number(item, TTL_ATTRIBUTE);
+              if (userId.isEmpty() || expiresAt.isEmpty()) {
+                return Optional.empty();
+              }
+              return Optional.of(
+                  new StoredToken(
+                      userId.get(),
+                      string(item, TOKEN_GENERATION),
+                      Instant.ofEpochSecond(expiresAt.get())));
+            });
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -71,20 +72,27 @@ public final class Authorizer
     }
     String requestId =
         event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
+    String sourceIp =
+        event.getRequestContext() != null && event.getRequestContext().getIdentity() != null
+            ? event.getRequestContext().getIdentity().getSourceIp()
+            : null;
     String offered = headers.get("X-Correlation-Id");
-    // As the function does: without a well-formed id from the client, the request id is the
-    // correlation id, so the authorizer's line and the function's lines share one.
+    // Made up when the client sent none or an invalid one, and handed to the function in the
+    // context, so the authorizer's lines and the function's carry the same id.
     String correlationId =
-        offered != null && CORRELATION_ID.matcher(offered).matches() ? offered : requestId;
+        offered != null && CORRELATION_ID.matcher(offered).matches()
+            ? offered
+            : UUID.randomUUID().toString();
 
     String header = headers.get("Authorization");
     Optional<String> token = Tokens.fromAuthorizationHeader(header);
     if (token.isEmpty()) {
-      throw deny(log, requestId, correlationId, header == null ? "no token" : "malformed token");
+      throw deny(
+          log, requestId, correlationId, sourceIp, header == null ? "no token" : "malformed token");
     }
     Optional<String> resource = stageWildcard(event.getMethodArn());
     if (resource.isEmpty()) {
-      throw deny(log, requestId, correlationId, "malformed methodArn");
+      throw deny(log, requestId, correlationId, sourceIp, "malformed methodArn");
     }
     Optional<String> userId;
     try {
@@ -100,7 +108,7 @@ public final class Authorizer
       throw e;
     }
     if (userId.isEmpty()) {
-      throw deny(log, requestId, correlationId, "unknown, expired or revoked token");
+      throw deny(log, requestId, correlationId, sourceIp, "unknown, expired or revoked token");
     }
 
     log.info("authorize")
@@ -109,13 +117,15 @@ public final class Authorizer
         .with("requestId", requestId)
         .with("correlationId", correlationId)
         .write();
-    return allow(userId.get(), resource.get());
+    return allow(userId.get(), resource.get(), correlationId);
   }
 
-  private static Unauthorized deny(Log log, String requestId, String correlationId, String reason) {
+  private static Unauthorized deny(
+      Log log, String requestId, String correlationId, String sourceIp, String reason) {
     log.info("authorize")
         .with("outcome", "deny")
         .with("reason", reason)
+        .with("sourceIp", sourceIp)
         .with("requestId", requestId)
         .with("correlationId", correlationId)
         .write();
@@ -145,7 +155,7 @@ public final class Authorizer
             + "/*/*");
   }
 
-  private static Map<String, Object> allow(String userId, String resource) {
+  private static Map<String, Object> allow(String userId, String resource, String correlationId) {
     Map<String, Object> statement = new LinkedHashMap<>();
     statement.put("Action", "execute-api:Invoke");
     statement.put("Effect", "Allow");
@@ -156,7 +166,7 @@ public final class Authorizer
     Map<String, Object> response = new LinkedHashMap<>();
     response.put("principalId", userId);
     response.put("policyDocument", policy);
-    response.put("context", Map.of("userId", userId));
+    response.put("context", Map.of("userId", userId, "correlationId", correlationId));
     return response;
   }
 }

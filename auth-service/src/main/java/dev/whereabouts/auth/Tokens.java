@@ -15,6 +15,12 @@ import java.util.regex.Pattern;
  * Bearer tokens: 256 random bits, base64url without padding (43 characters). Only the token's
  * SHA-256 is stored, as the key of its item; a plain hash is enough because the token, unlike a
  * password, carries full entropy.
+ *
+ * <p>A token belongs to an account, not only to a userId: it is stored with the account's token
+ * generation, and it resolves only while the user item still exists and carries that generation. So
+ * deleting the user, registering the userId again, or revoking all tokens ({@link #revokeAll}) ends
+ * every token issued before. The price is a second consistent read (the user item) per
+ * authorization: one more round trip to DynamoDB and one more read capacity unit per request.
  */
 public final class Tokens {
   /** How long a token is valid after it was issued. */
@@ -45,28 +51,65 @@ public final class Tokens {
     this.random = new SecureRandom();
   }
 
-  /** Issues a token for {@code userId}, valid for {@link #TOKEN_LIFETIME} from {@code now}. */
-  public Issued issue(String userId, Instant now) {
+  /** Random bytes of an account's token generation. */
+  static final int GENERATION_BYTES = 16;
+
+  private static final SecureRandom GENERATIONS = new SecureRandom();
+
+  /**
+   * Issues a token for {@code userId} in the account's token {@code generation}, valid for {@link
+   * #TOKEN_LIFETIME} from {@code now}.
+   */
+  public Issued issue(String userId, String generation, Instant now) {
     byte[] bytes = new byte[TOKEN_BYTES];
     random.nextBytes(bytes);
     String token = BASE64URL.encodeToString(bytes);
     Instant expiresAt = now.plus(TOKEN_LIFETIME);
-    table.putToken(hash(token), userId, now, expiresAt);
+    table.putToken(hash(token), userId, generation, now, expiresAt);
     return new Issued(token, expiresAt);
   }
 
   /**
-   * The user a token was issued to, if it is well-formed, stored and not expired at {@code now}.
-   * DynamoDB deletes expired items up to days late, so the expiry is checked here.
+   * The user a token was issued to, if it is well-formed, stored, not expired at {@code now}, and
+   * its account still exists in the generation the token was issued in. DynamoDB deletes expired
+   * items up to days late, so the expiry is checked here.
    */
   public Optional<String> resolve(String token, Instant now) {
     if (token == null || !TOKEN.matcher(token).matches()) {
       return Optional.empty();
     }
-    return table
-        .token(hash(token))
-        .filter(stored -> now.isBefore(stored.expiresAt()))
-        .map(AuthTable.StoredToken::userId);
+    Optional<AuthTable.StoredToken> stored =
+        table
+            .token(hash(token))
+            .filter(t -> now.isBefore(t.expiresAt()))
+            .filter(t -> t.generation().isPresent());
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    String userId = stored.get().userId();
+    boolean sameAccount =
+        table
+            .account(userId)
+            .filter(Account::registered)
+            .flatMap(Account::tokenGeneration)
+            .filter(generation -> generation.equals(stored.get().generation().get()))
+            .isPresent();
+    return sameAccount ? Optional.of(userId) : Optional.empty();
+  }
+
+  /**
+   * Revokes every token of {@code userId} at once: the account gets a new token generation, so
+   * tokens of the old one no longer resolve. Their items stay until their TTL.
+   */
+  public void revokeAll(String userId) {
+    table.renewTokenGeneration(userId);
+  }
+
+  /** A fresh token generation: 128 random bits, base64url. */
+  static String newGeneration() {
+    byte[] bytes = new byte[GENERATION_BYTES];
+    GENERATIONS.nextBytes(bytes);
+    return BASE64URL.encodeToString(bytes);
   }
 
   /**

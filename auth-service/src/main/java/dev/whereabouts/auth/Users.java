@@ -99,8 +99,8 @@ public final class Users {
     if (!valid) {
       return new Failed(reserved.lockedUntil().isPresent());
     }
-    clearFailures(reserved, credentials.password());
-    return new Succeeded(tokens.issue(userId, now));
+    Account cleared = clearFailures(reserved, credentials.password());
+    return new Succeeded(tokens.issue(userId, cleared.tokenGeneration().orElseThrow(), now));
   }
 
   /** The stored state; an expired ghost counts as nothing stored (but keeps its version). */
@@ -121,8 +121,13 @@ public final class Users {
     return next.registered() ? next : next.withExpiresAt(now.plus(GHOST_LIFETIME));
   }
 
-  /** After a success: no failures, no lock, and the hash raised to today's cost if it is lower. */
-  private void clearFailures(Account reserved, String password) {
+  /**
+   * After a success: no failures, no lock, the hash raised to today's cost if it is lower, and a
+   * token generation if the user has none yet (registered before generations existed).
+   *
+   * @return the account as stored
+   */
+  private Account clearFailures(Account reserved, String password) {
     String verified = reserved.passwordHash().get();
     Optional<String> rehashed =
         passwords.needsRehash(verified) ? Optional.of(passwords.hash(password)) : Optional.empty();
@@ -132,8 +137,12 @@ public final class Users {
       if (rehashed.isPresent() && expected.passwordHash().equals(Optional.of(verified))) {
         next = next.withPasswordHash(rehashed.get());
       }
-      if (table.write(next).isPresent()) {
-        return;
+      if (next.tokenGeneration().isEmpty()) {
+        next = next.withTokenGeneration(Tokens.newGeneration());
+      }
+      Optional<Account> written = table.write(next);
+      if (written.isPresent()) {
+        return written.get();
       }
       expected =
           table

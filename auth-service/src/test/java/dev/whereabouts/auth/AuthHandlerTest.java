@@ -379,7 +379,11 @@ class AuthHandlerTest {
   @Test
   void servesExactlyTheAuthRoutes() {
     assertEquals(
-        Set.of("POST /auth/users", "POST /auth/tokens", "DELETE /auth/tokens/current"),
+        Set.of(
+            "POST /auth/users",
+            "POST /auth/tokens",
+            "DELETE /auth/tokens/current",
+            "DELETE /auth/tokens"),
         handler.routeKeys());
   }
 

@@ -13,7 +13,9 @@ import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
 import dev.whereabouts.runner.gateway.Policy;
+import dev.whereabouts.runner.gateway.RequestLineGuard;
 import dev.whereabouts.runner.gateway.RouteTable;
+import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.gateway.SigV4Verifier;
 import dev.whereabouts.runner.lambda.FunctionConfig;
 import dev.whereabouts.runner.lambda.FunctionPool;
@@ -22,6 +24,7 @@ import java.io.PrintStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,6 +65,7 @@ public final class LocalRunner implements AutoCloseable {
   private TtlSweeper ttlSweeper;
   private SigningRelay relay;
   private HttpServer http;
+  private RequestLineGuard guard;
   private ExecutorService workers;
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
   private final Map<String, String> secrets = new LinkedHashMap<>();
@@ -128,7 +132,7 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The suite as started, for tests. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + http.getAddress().getPort();
+    return "http://127.0.0.1:" + guard.port();
   }
 
   /**
@@ -193,6 +197,9 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
       env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
+      // API Gateway's execute API is this runner: a function calling its own API (profile ->
+      // location) derives the URL from its request context's API id and stage, never from Host.
+      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + options.port());
       env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -221,6 +228,7 @@ public final class LocalRunner implements AutoCloseable {
               task -> Console.as(f.logicalId(), task)));
     }
 
+    GatewayResponses gatewayResponses = new GatewayResponses(suite.gatewayResponses());
     LocalGateway gateway =
         new LocalGateway(
             new LocalGateway.Settings(
@@ -232,16 +240,17 @@ public final class LocalRunner implements AutoCloseable {
                 suite.corsHeaders()),
             new RouteTable(suite.routes()),
             pools,
-            new GatewayResponses(suite.gatewayResponses()),
+            gatewayResponses,
             new SigV4Verifier(suite.region(), key -> Optional.ofNullable(secrets.get(key))),
             key -> Optional.ofNullable(policyByKey.get(key)),
             metrics,
             console::runner,
             Clock.systemUTC());
+    ServerSocket publicSocket;
     try {
-      http =
-          HttpServer.create(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), options.port()), 128);
+      // Clients reach the guard; the JDK server listens on a private loopback port behind it.
+      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+      publicSocket = new ServerSocket(options.port(), 128, InetAddress.getLoopbackAddress());
     } catch (BindException e) {
       throw new StartupException(
           "port " + options.port() + " is in use; stop what uses it or pass --port N");
@@ -259,16 +268,19 @@ public final class LocalRunner implements AutoCloseable {
     http.setExecutor(workers);
     http.createContext(
         "/_local/metrics",
-        exchange -> {
-          byte[] body = metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
+        ServedHosts.loopbackOnly(
+            exchange -> {
+              byte[] body = metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8);
+              exchange.getResponseHeaders().set("Content-Type", "application/json");
+              exchange.sendResponseHeaders(200, body.length);
+              exchange.getResponseBody().write(body);
+              exchange.close();
+            }));
     http.createContext("/", gateway);
     console.install();
     http.start();
+    guard =
+        new RequestLineGuard(publicSocket, http.getAddress(), gatewayResponses, console::runner);
     printBanner(suite, (System.nanoTime() - started) / 1e6);
   }
 
@@ -410,6 +422,9 @@ public final class LocalRunner implements AutoCloseable {
 
   @Override
   public void close() {
+    if (guard != null) {
+      guard.close();
+    }
     if (http != null) {
       http.stop(0);
     }

@@ -131,7 +131,7 @@ class TemplateWiringTest {
           row.group(1) + " " + row.group(2),
           auth.startsWith("Bearer") ? "bearer" : auth.startsWith("AWS_IAM") ? "iam" : "none");
     }
-    assertEquals(9, expected.size(), "API.md's route table: " + expected);
+    assertEquals(10, expected.size(), "API.md's route table: " + expected);
     Map<String, String> actual = new TreeMap<>();
     for (ApiRoute r : suite.routes()) {
       actual.put(
@@ -278,6 +278,18 @@ class TemplateWiringTest {
             .orElseThrow()
             .ttlAttribute()
             .orElseThrow());
+  }
+
+  @Test
+  void theTemplateSetsTheAuthorizersResultTtlToZeroExplicitly() {
+    // Left out, API Gateway caches an Allow for 300 s, and a revoked token would keep working.
+    Map<String, Object> authorizers =
+        map(map(map(map(resources().get("Api")).get("Properties")).get("Auth")).get("Authorizers"));
+    assertFalse(authorizers.isEmpty());
+    for (Map.Entry<String, Object> a : authorizers.entrySet()) {
+      Map<String, Object> identity = map(map(a.getValue()).get("Identity"));
+      assertEquals(0, identity.get("ReauthorizeEvery"), a.getKey() + " ReauthorizeEvery");
+    }
   }
 
   @Test

@@ -25,6 +25,6 @@ public record Location(double latitude, double longitude, Optional<String> name)
     return new Location(
         fields.requiredNumber("latitude", -90, 90),
         fields.requiredNumber("longitude", -180, 180),
-        fields.optionalString("name", 1, 100));
+        fields.optionalText("name", 1, 100));
   }
 }

@@ -76,8 +76,10 @@ public final class LocationClient {
   /** Custom metric: a lookup ended without an answer from the location service. */
   public static final String LOOKUP_UNAVAILABLE = "LocationLookupUnavailable";
 
-  private static final Pattern DOMAIN_NAME =
-      Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})(:[0-9]{1,5})?$");
+  /** API Gateway's REST API ids: ten lower-case letters and digits ({@code local} locally). */
+  private static final Pattern API_ID = Pattern.compile("^[a-z0-9]{1,32}$");
+
+  private static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$");
   private static final Pattern STAGE = Pattern.compile("^[A-Za-z0-9_-]{1,128}$");
 
   /** What a lookup found. */
@@ -106,23 +108,20 @@ public final class LocationClient {
   /**
    * One lookup: whose location, and where the request came from.
    *
+   * <p>Nothing in it comes from what a client can set: the API id and the stage are API Gateway's
+   * own request context, never the {@code Host} or {@code X-Forwarded-*} headers a client sends.
+   *
    * @param userId the user (already validated)
-   * @param scheme the incoming request's {@code X-Forwarded-Proto}, to derive the base URL when
-   *     none is set ({@code https} unless it says {@code http})
-   * @param domainName the host the incoming request reached the API at (its request context)
+   * @param apiId the REST API id of the incoming request (its request context)
    * @param stage the stage of the incoming request, likewise
    * @param requestId the incoming request's id, for the log
    * @param correlationId passed on as {@code X-Correlation-Id}
    */
   public record Lookup(
-      String userId,
-      String scheme,
-      String domainName,
-      String stage,
-      String requestId,
-      String correlationId) {}
+      String userId, String apiId, String stage, String requestId, String correlationId) {}
 
   private final Optional<URI> apiUrl;
+  private final Optional<URI> executeApiEndpoint;
   private final Duration budget;
   private final String region;
   private final AwsCredentialsProvider credentials;
@@ -133,14 +132,17 @@ public final class LocationClient {
 
   /**
    * @param apiUrl the base URL of the API serving {@code /locations}; empty to derive it from each
-   *     request
+   *     request's API id and stage
+   * @param executeApiEndpoint where API Gateway's execute API is reached instead of {@code
+   *     https://<apiId>.execute-api.<region>.amazonaws.com} (the local runner); empty on AWS
    * @param budget the time a lookup may take, at most {@link #MAX_BUDGET}
-   * @param region the signing region
+   * @param region the signing region, and the region of the derived URL
    * @param credentials the function's credentials, resolved on every call
    * @param functionName for the log lines
    */
   public LocationClient(
       Optional<URI> apiUrl,
+      Optional<URI> executeApiEndpoint,
       Duration budget,
       String region,
       AwsCredentialsProvider credentials,
@@ -149,6 +151,7 @@ public final class LocationClient {
       throw new IllegalArgumentException("budget must be 1 ms to " + MAX_BUDGET.toMillis() + " ms");
     }
     this.apiUrl = apiUrl;
+    this.executeApiEndpoint = executeApiEndpoint;
     this.budget = budget;
     this.region = region;
     this.credentials = credentials;
@@ -166,14 +169,18 @@ public final class LocationClient {
   }
 
   /**
-   * Configured from {@code LOCATION_API_URL} (optional), {@code LOCATION_BUDGET_MS} (optional,
-   * 1–1000, default 800), {@code AWS_REGION} and the function's credentials.
+   * Configured from {@code LOCATION_API_URL} (optional), {@code AWS_ENDPOINT_URL_EXECUTE_API}
+   * (optional, the SDK's naming for a service endpoint; the local runner sets it to itself), {@code
+   * LOCATION_BUDGET_MS} (optional, 1–1000, default 800), {@code AWS_REGION} and the function's
+   * credentials.
    *
    * @throws IllegalStateException naming the variable that is set wrongly, so init fails
    */
   public static LocationClient fromEnvironment(Environment env) {
     return new LocationClient(
-        env.optional("LOCATION_API_URL").map(LocationClient::apiUrl),
+        env.optional("LOCATION_API_URL").map(v -> apiUrl("LOCATION_API_URL", v)),
+        env.optional("AWS_ENDPOINT_URL_EXECUTE_API")
+            .map(v -> apiUrl("AWS_ENDPOINT_URL_EXECUTE_API", v)),
         budget(env.optional("LOCATION_BUDGET_MS")),
         Aws.region(env).id(),
         Aws.credentials(env),
@@ -200,8 +207,8 @@ public final class LocationClient {
     return Duration.ofMillis(value);
   }
 
-  /** The base URL from {@code LOCATION_API_URL}: absolute http(s), no trailing slash. */
-  static URI apiUrl(String value) {
+  /** A base URL from the variable {@code name}: absolute http(s), no trailing slash. */
+  static URI apiUrl(String name, String value) {
     URI uri;
     try {
       uri = new URI(value);
@@ -216,7 +223,9 @@ public final class LocationClient {
         || uri.getRawFragment() != null
         || uri.getRawUserInfo() != null) {
       throw new IllegalStateException(
-          "Environment variable LOCATION_API_URL must be an absolute http(s) URL such as"
+          "Environment variable "
+              + name
+              + " must be an absolute http(s) URL such as"
               + " https://abc123.execute-api.eu-central-1.amazonaws.com/prod");
     }
     String text = uri.toString();
@@ -228,26 +237,37 @@ public final class LocationClient {
 
   /**
    * The base URL of the API that invoked this function: {@code
-   * <X-Forwarded-Proto>://<requestContext.domainName>/<stage>}, e.g. {@code
-   * https://a1b2c3.execute-api.eu-central-1.amazonaws.com/prod}. API Gateway sets both parts, and
-   * so does the local runner ({@code http://127.0.0.1:3000/prod}). Behind a custom domain with a
-   * base path mapping, set {@code LOCATION_API_URL} instead.
+   * https://<apiId>.execute-api.<region>.amazonaws.com/<stage>}, from the request context's API id
+   * and stage and this function's own region. With an execute API endpoint configured (the local
+   * runner), {@code <endpoint>/<stage>}. Behind a custom domain with a base path mapping, set
+   * {@code LOCATION_API_URL} instead.
    *
    * <p>Why derive it: in CloudFormation the function cannot name the API that invokes it (the API
    * refers to the function, so the function referring to the API is a circular dependency). The
-   * location routes are on the same API, so the request context says where to call.
+   * location routes are on the same API, so the request context says which API to call.
+   *
+   * <p>Why not from {@code Host}, {@code X-Forwarded-Proto} or the request context's {@code
+   * domainName}: those repeat what the client sent, and a signed call sent where a client points it
+   * hands the client a valid signature (SSRF). The API id and the stage are API Gateway's own.
    *
    * @return empty when the parts are missing or not of the form API Gateway uses
    */
-  public static Optional<URI> derivedApiUrl(String scheme, String domainName, String stage) {
-    if (domainName == null
+  public static Optional<URI> derivedApiUrl(
+      String apiId, String stage, String region, Optional<URI> executeApiEndpoint) {
+    if (apiId == null
         || stage == null
-        || !DOMAIN_NAME.matcher(domainName).matches()
-        || !STAGE.matcher(stage).matches()) {
+        || region == null
+        || !API_ID.matcher(apiId).matches()
+        || !STAGE.matcher(stage).matches()
+        || !REGION.matcher(region).matches()) {
       return Optional.empty();
     }
-    String protocol = "http".equals(scheme) ? "http" : "https";
-    return Optional.of(URI.create(protocol + "://" + domainName + "/" + stage));
+    if (executeApiEndpoint.isPresent()) {
+      return Optional.of(URI.create(executeApiEndpoint.get() + "/" + stage));
+    }
+    String domain = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+    return Optional.of(
+        URI.create("https://" + apiId + ".execute-api." + region + "." + domain + "/" + stage));
   }
 
   /**
@@ -282,7 +302,7 @@ public final class LocationClient {
 
   private Result findWithinBudget(Lookup lookup, Optional<Duration> invocationTimeLeft) {
     Optional<URI> base =
-        apiUrl.or(() -> derivedApiUrl(lookup.scheme(), lookup.domainName(), lookup.stage()));
+        apiUrl.or(() -> derivedApiUrl(lookup.apiId(), lookup.stage(), region, executeApiEndpoint));
     if (base.isEmpty()) {
       return new Unavailable("no LOCATION_API_URL and no API id/stage in the request context");
     }

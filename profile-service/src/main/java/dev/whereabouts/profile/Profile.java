@@ -29,7 +29,7 @@ public record Profile(String displayName, Optional<String> bio) {
   public static Profile parse(ObjectNode body) {
     Fields fields = Fields.of(body, PROPERTIES);
     return new Profile(
-        fields.requiredString("displayName", 1, MAX_DISPLAY_NAME),
-        fields.optionalString("bio", 0, MAX_BIO));
+        fields.requiredText("displayName", 1, MAX_DISPLAY_NAME),
+        fields.optionalMultilineText("bio", 0, MAX_BIO));
   }
 }

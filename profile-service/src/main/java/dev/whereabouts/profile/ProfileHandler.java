@@ -118,8 +118,7 @@ public final class ProfileHandler
         locations.find(
             new LocationClient.Lookup(
                 userId,
-                request.header("X-Forwarded-Proto").orElse("https"),
-                request.domainName(),
+                request.apiId(),
                 request.stage(),
                 request.requestId(),
                 request.correlationId()),

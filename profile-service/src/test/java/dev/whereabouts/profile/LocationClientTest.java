@@ -17,39 +17,65 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 @ExtendWith(SecretScan.class)
 class LocationClientTest {
+  private static final Optional<URI> ON_AWS = Optional.empty();
+
   @Test
-  void withoutAConfiguredUrlTheBaseIsTheInvokingApisUrl() {
+  void withoutAConfiguredUrlTheBaseIsTheInvokingApisExecuteApiUrlInTheFunctionsRegion() {
     assertEquals(
         Optional.of(URI.create("https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/prod")),
-        LocationClient.derivedApiUrl(
-            "https", "a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com", "prod"));
+        LocationClient.derivedApiUrl("a1b2c3d4e5", "prod", "eu-central-1", ON_AWS));
+    assertEquals(
+        Optional.of(URI.create("https://a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com.cn/prod")),
+        LocationClient.derivedApiUrl("a1b2c3d4e5", "prod", "cn-north-1", ON_AWS));
+  }
+
+  @Test
+  void aConfiguredExecuteApiEndpointTakesTheStageOnly() {
     assertEquals(
         Optional.of(URI.create("http://127.0.0.1:3000/prod")),
-        LocationClient.derivedApiUrl("http", "127.0.0.1:3000", "prod"));
-    assertEquals(
-        Optional.of(URI.create("https://api.example.com/staging")),
-        LocationClient.derivedApiUrl("ftp", "api.example.com", "staging"));
+        LocationClient.derivedApiUrl(
+            "local", "prod", "eu-central-1", Optional.of(URI.create("http://127.0.0.1:3000"))));
   }
 
   @Test
   void noBaseIsDerivedFromMissingOrForeignLookingParts() {
-    assertEquals(Optional.empty(), LocationClient.derivedApiUrl("https", "", "prod"));
-    assertEquals(Optional.empty(), LocationClient.derivedApiUrl("https", "api.example.com", ""));
-    assertEquals(Optional.empty(), LocationClient.derivedApiUrl("https", null, "prod"));
-    assertEquals(Optional.empty(), LocationClient.derivedApiUrl("https", "evil.com/x?", "prod"));
-    assertEquals(Optional.empty(), LocationClient.derivedApiUrl("https", "user@evil.com", "prod"));
     assertEquals(
-        Optional.empty(), LocationClient.derivedApiUrl("https", "api.example.com", "../admin"));
+        Optional.empty(), LocationClient.derivedApiUrl("", "prod", "eu-central-1", ON_AWS));
+    assertEquals(
+        Optional.empty(), LocationClient.derivedApiUrl(null, "prod", "eu-central-1", ON_AWS));
+    assertEquals(
+        Optional.empty(), LocationClient.derivedApiUrl("a1b2c3d4e5", "", "eu-central-1", ON_AWS));
+    assertEquals(
+        Optional.empty(),
+        LocationClient.derivedApiUrl("evil.com/x?", "prod", "eu-central-1", ON_AWS));
+    assertEquals(
+        Optional.empty(),
+        LocationClient.derivedApiUrl("user@evil.com", "prod", "eu-central-1", ON_AWS));
+    assertEquals(
+        Optional.empty(),
+        LocationClient.derivedApiUrl("a1b2c3d4e5", "../admin", "eu-central-1", ON_AWS));
+    assertEquals(
+        Optional.empty(), LocationClient.derivedApiUrl("a1b2c3d4e5", "prod", "evil.com#", ON_AWS));
   }
 
   @Test
   void aConfiguredUrlLosesItsTrailingSlash() {
     assertEquals(
         URI.create("http://127.0.0.1:3000/prod"),
-        LocationClient.apiUrl("http://127.0.0.1:3000/prod/"));
+        LocationClient.apiUrl("LOCATION_API_URL", "http://127.0.0.1:3000/prod/"));
     assertEquals(
         URI.create("https://abc.execute-api.eu-central-1.amazonaws.com/prod"),
-        LocationClient.apiUrl("https://abc.execute-api.eu-central-1.amazonaws.com/prod"));
+        LocationClient.apiUrl(
+            "LOCATION_API_URL", "https://abc.execute-api.eu-central-1.amazonaws.com/prod"));
+  }
+
+  @Test
+  void aConfiguredUrlThatIsNotAbsoluteHttpFailsNamingItsVariable() {
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> LocationClient.apiUrl("AWS_ENDPOINT_URL_EXECUTE_API", "file:///etc/passwd"));
+    assertTrue(e.getMessage().contains("AWS_ENDPOINT_URL_EXECUTE_API"));
   }
 
   @Test

@@ -13,14 +13,12 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
+import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,9 +84,13 @@ class LocationDegradationTest {
 
   private static ProfileHandler handler(String locationApiUrl, Map<String, String> extra) {
     Map<String, String> env = new HashMap<>();
-    env.put("TABLE_NAME", table);
     env.put("LOCATION_API_URL", locationApiUrl);
     env.putAll(extra);
+    return handler(env);
+  }
+
+  private static ProfileHandler handler(Map<String, String> env) {
+    env.put("TABLE_NAME", table);
     return new ProfileHandler(
         Environment.of(LocalDynamoDb.environment(env)),
         Clock.fixed(Instant.parse("2026-11-23T10:15:30.123Z"), ZoneOffset.UTC));
@@ -168,6 +170,32 @@ class LocationDegradationTest {
     }
     assertTrue(SigV4.verify(call, SECRET_KEY), "the signature checks out");
     assertFalse(SigV4.verify(call, SECRET_KEY + "x"), "the check can fail");
+  }
+
+  @Test
+  void theCallGoesToTheRequestContextsApiAndStageNeverWhereTheClientsHostPoints() throws Exception {
+    try (FakeLocationService attacker = new FakeLocationService()) {
+      attacker.answer(200, String.format(MUNICH, userId));
+      String attackerHost = java.net.URI.create(attacker.apiUrl()).getAuthority();
+      String endpoint = locationService.apiUrl().replace("/prod", "");
+      // No LOCATION_API_URL: the URL is derived from the request context's API id and stage.
+      handler = handler(new HashMap<>(Map.of("AWS_ENDPOINT_URL_EXECUTE_API", endpoint)));
+      locationService.answer(404, "{}");
+      var event =
+          ApiEvents.request("GET", "/profiles/{userId}", "/profiles/" + userId)
+              .pathParameter("userId", userId)
+              .header("Host", attackerHost)
+              .header("X-Forwarded-Proto", "http")
+              .build();
+      event.getRequestContext().setDomainName(attackerHost);
+
+      APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+
+      assertEquals(200, response.getStatusCode(), response.getBody());
+      assertEquals("none", Json.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
+      assertEquals(List.of(), attacker.received(), "no signed call where the client pointed");
+      assertEquals("/prod/locations/" + userId, locationService.received().get(0).rawPath());
+    }
   }
 
   @Test
@@ -308,7 +336,7 @@ class LocationDegradationTest {
   @Test
   void anUnavailableLookupIsCountedTimedAndLoggedOnceWithoutCredentials() throws Exception {
     locationService.answer(503, "{}");
-    List<JsonNode> lines = capturingStdout(this::getProfileBody);
+    List<JsonNode> lines = LogLines.of(this::getProfileBody);
 
     JsonNode emf = only(lines, l -> l.has("_aws"));
     assertEquals(1.0, emf.get(LocationClient.LOOKUP_UNAVAILABLE).asDouble());
@@ -337,31 +365,11 @@ class LocationDegradationTest {
   @Test
   void aFoundLocationIsTimedButNotCountedUnavailable() throws Exception {
     locationService.answer(200, String.format(MUNICH, userId));
-    List<JsonNode> lines = capturingStdout(this::getProfileBody);
+    List<JsonNode> lines = LogLines.of(this::getProfileBody);
     JsonNode emf = only(lines, l -> l.has("_aws"));
     assertTrue(emf.get(LocationClient.LOOKUP_LATENCY).isNumber());
     assertFalse(emf.has(LocationClient.LOOKUP_UNAVAILABLE));
     assertTrue(lines.stream().noneMatch(l -> "WARN".equals(l.path("level").asText())));
-  }
-
-  private interface Action {
-    void run() throws Exception;
-  }
-
-  private static List<JsonNode> capturingStdout(Action action) throws Exception {
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setOut(original);
-    }
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
-      lines.add(Json.MAPPER.readTree(line));
-    }
-    return lines;
   }
 
   private static JsonNode only(List<JsonNode> lines, java.util.function.Predicate<JsonNode> which) {

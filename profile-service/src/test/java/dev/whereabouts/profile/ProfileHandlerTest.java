@@ -190,20 +190,85 @@ class ProfileHandlerTest {
     assertTrue(json(tooLong).get("detail").asText().contains("displayName"));
   }
 
-  @Test
-  void aBioOf500CodePointsIsAcceptedAnd501IsNot() throws Exception {
-    String fiveHundred = "é".repeat(500);
-    assertEquals(
-        201,
-        call(put("dirk", "dirk", "{\"displayName\":\"D\",\"bio\":\"" + fiveHundred + "\"}").build())
-            .getStatusCode());
-    APIGatewayProxyResponseEvent tooLong =
-        call(
-            put("dirk", "dirk", "{\"displayName\":\"D\",\"bio\":\"" + fiveHundred + "é\"}")
-                .build());
+  // 𝄞 is one code point but two UTF-16 units: a limit counted in units would refuse 500 of them.
+  @ParameterizedTest
+  @ValueSource(strings = {"é", "𝄞"})
+  void aBioOf500CodePointsIsAcceptedAnd501IsNot(String character) throws Exception {
+    String user = character.equals("é") ? "dirk" : "dina";
+    String fiveHundred = character.repeat(500);
+    String bio = "{\"displayName\":\"D\",\"bio\":\"" + fiveHundred;
+    assertEquals(201, call(put(user, user, bio + "\"}").build()).getStatusCode());
+    APIGatewayProxyResponseEvent tooLong = call(put(user, user, bio + character + "\"}").build());
     assertEquals(400, tooLong.getStatusCode());
     assertTrue(json(tooLong).get("detail").asText().contains("bio"));
-    assertEquals(1, json(call(get("dirk").build())).get("version").asLong());
+    JsonNode stored = json(call(get(user).build()));
+    assertEquals(1, stored.get("version").asLong());
+    assertEquals(fiveHundred, stored.get("bio").asText());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"\\u0000", "\\u0007", "\\n", "\\t", "\\r", "\\u001b[31m", "\\u007f", "\\u0085"})
+  void aDisplayNameWithAControlCharacterIs400AndWritesNothing(String escaped) throws Exception {
+    APIGatewayProxyResponseEvent response =
+        call(put("fritz", "fritz", displayName("Fr" + escaped + "itz")).build());
+    assertEquals(400, response.getStatusCode(), response.getBody());
+    assertTrue(json(response).get("detail").asText().contains("displayName"));
+    assertEquals(404, call(get("fritz").build()).getStatusCode());
+  }
+
+  @Test
+  void aBioKeepsLineFeedsAndTabsButRefusesOtherControlCharacters() throws Exception {
+    String lines = "{\"displayName\":\"G\",\"bio\":\"one\\n\\ttwo\"}";
+    assertEquals(201, call(put("greta", "greta", lines).build()).getStatusCode());
+    assertEquals("one\n\ttwo", json(call(get("greta").build())).get("bio").asText());
+    for (String bad : new String[] {"\\r\\n", "\\u0000", "\\u001b", "\\u009f"}) {
+      APIGatewayProxyResponseEvent response =
+          call(put("greta", "greta", "{\"displayName\":\"G\",\"bio\":\"a" + bad + "b\"}").build());
+      assertEquals(400, response.getStatusCode(), bad);
+      assertTrue(json(response).get("detail").asText().contains("bio"));
+    }
+  }
+
+  @Test
+  void aBodyThatIsNotUtf8Is400AndWritesNothing() {
+    // API Gateway hands a body that is not UTF-8 text to the function as base64.
+    byte[] overlong = {
+      '{',
+      '"',
+      'd',
+      'i',
+      's',
+      'p',
+      'l',
+      'a',
+      'y',
+      'N',
+      'a',
+      'm',
+      'e',
+      '"',
+      ':',
+      '"',
+      (byte) 0xC0,
+      (byte) 0xAF,
+      '"',
+      '}'
+    };
+    APIGatewayProxyRequestEvent event =
+        put("hugo", "hugo", java.util.Base64.getEncoder().encodeToString(overlong)).build();
+    event.setIsBase64Encoded(true);
+    assertEquals(400, call(event).getStatusCode());
+    assertEquals(404, call(get("hugo").build()).getStatusCode());
+  }
+
+  @Test
+  void aUtf16BodyIs400EvenWithAByteOrderMark() {
+    byte[] utf16 = MICHAEL.getBytes(java.nio.charset.StandardCharsets.UTF_16);
+    APIGatewayProxyRequestEvent event =
+        put("ines", "ines", java.util.Base64.getEncoder().encodeToString(utf16)).build();
+    event.setIsBase64Encoded(true);
+    assertEquals(400, call(event).getStatusCode());
   }
 
   @ParameterizedTest
@@ -232,6 +297,12 @@ class ProfileHandlerTest {
         415,
         call(put("erik", "erik", MICHAEL)
                 .header("Content-Type", "application/json; charset=latin1")
+                .build())
+            .getStatusCode());
+    assertEquals(
+        415,
+        call(put("erik", "erik", MICHAEL)
+                .header("Content-Type", "application/json; charset=utf-8; charset=latin1")
                 .build())
             .getStatusCode());
     assertEquals(

@@ -219,7 +219,14 @@ public final class LocalGateway implements HttpHandler {
     call.sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
     exchange.getRequestHeaders().forEach((k, v) -> call.headers.put(canonical(k), List.copyOf(v)));
     call.host = Optional.ofNullable(call.header("Host")).orElse("127.0.0.1");
-    String decoded = URLDecoder.decode(call.rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String decoded;
+    try {
+      decoded = URLDecoder.decode(call.rawPath.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      call.path = call.rawPath;
+      throw new GatewayAnswer(
+          "BAD_REQUEST_PARAMETERS", 400, "The request path holds a malformed percent-encoding.");
+    }
     String stagePrefix = "/" + settings.stage();
     call.path =
         decoded.equals(stagePrefix) || decoded.startsWith(stagePrefix + "/")
@@ -406,7 +413,13 @@ public final class LocalGateway implements HttpHandler {
     if (route.bodySchema().isEmpty()) {
       return;
     }
-    String contentType = call.header("Content-Type");
+    // The value the function gets in its event's headers: the last one, as API Gateway delivers a
+    // repeated header. Validating anything else would let a body the model refuses reach it.
+    List<String> contentTypes = call.headers.get("Content-Type");
+    String contentType =
+        contentTypes == null || contentTypes.isEmpty()
+            ? null
+            : contentTypes.get(contentTypes.size() - 1);
     String mediaType =
         contentType == null
             ? "application/json"

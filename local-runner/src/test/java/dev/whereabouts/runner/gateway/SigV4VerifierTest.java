@@ -166,6 +166,63 @@ class SigV4VerifierTest {
     assertTrue(refused.getMessage().contains("expired"));
   }
 
+  private static Map<String, String> signedAt(Instant at) {
+    return signed("GET", "/prod/a", null, null, "eu-central-1", "profile-secret", at);
+  }
+
+  private static SigV4Verifier.Refused refusal(Map<String, String> headers) {
+    SigV4Verifier.Refused refused =
+        assertThrows(
+            SigV4Verifier.Refused.class, () -> verify("GET", "/prod/a", null, headers, null));
+    assertFalse(refused.missing());
+    return refused;
+  }
+
+  @Test
+  void signaturesDatedMoreThanFiveMinutesAheadAreRefused() {
+    Map<String, String> future = signedAt(NOW.plus(Duration.ofMinutes(6)));
+    assertTrue(refusal(future).getMessage().contains("expired"));
+  }
+
+  @Test
+  void signaturesInsideTheSkewWindowAreAcceptedEitherSideOfNow() throws Exception {
+    for (Duration skew : List.of(Duration.ofMinutes(4), Duration.ofMinutes(-4), Duration.ZERO)) {
+      assertEquals(
+          "AKIDPROFILE",
+          verify("GET", "/prod/a", null, signedAt(NOW.plus(skew)), null).accessKeyId(),
+          "skew " + skew);
+    }
+  }
+
+  /**
+   * A good signature whose Authorization header is then rewritten: {@code regex} → {@code
+   * replacement}.
+   */
+  private static Map<String, String> rewritten(String regex, String replacement) {
+    Map<String, String> headers = new LinkedHashMap<>(signedAt(NOW));
+    headers.put("Authorization", headers.get("Authorization").replaceAll(regex, replacement));
+    return headers;
+  }
+
+  @Test
+  void aSignatureForAnotherServiceIsRefused() {
+    Map<String, String> lambda = rewritten("/execute-api/", "/lambda/");
+    assertTrue(refusal(lambda).getMessage().contains("execute-api"));
+  }
+
+  @Test
+  void anUnknownAccessKeyIdIsRefused() {
+    Map<String, String> stranger = rewritten("Credential=AKIDPROFILE/", "Credential=AKIDSTRANGER/");
+    assertTrue(refusal(stranger).getMessage().contains("security token"));
+  }
+
+  @Test
+  void aSignatureThatLeavesHostUnsignedIsRefused() {
+    Map<String, String> headers =
+        rewritten("SignedHeaders=[^,]*", "SignedHeaders=x-amz-date;x-correlation-id");
+    assertTrue(refusal(headers).getMessage().contains("Host"));
+  }
+
   private static void assertRefused(org.junit.jupiter.api.function.Executable call) {
     SigV4Verifier.Refused refused = assertThrows(SigV4Verifier.Refused.class, call);
     assertFalse(refused.missing());

@@ -6,6 +6,11 @@ import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.validation.Fields;
+import dev.whereabouts.shared.validation.Utf8;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -27,10 +32,6 @@ public final class Request {
 
   private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
   private static final Pattern IF_MATCH = Pattern.compile("^\"([1-9][0-9]{0,17})\"$");
-  private static final Pattern MEDIA_TYPE =
-      Pattern.compile("^\\s*([^;\\s]+)\\s*((?:;.*)?)$", Pattern.DOTALL);
-  private static final Pattern CHARSET =
-      Pattern.compile(";\\s*charset\\s*=\\s*\"?([^\";\\s]+)\"?", Pattern.CASE_INSENSITIVE);
 
   private final String method;
   private final String resource;
@@ -43,6 +44,7 @@ public final class Request {
   private final String apiId;
   private final String stage;
   private final String domainName;
+  private final String sourceIp;
   private final Metrics metrics;
   private final long deadlineNanos;
 
@@ -58,6 +60,7 @@ public final class Request {
       String apiId,
       String stage,
       String domainName,
+      String sourceIp,
       Metrics metrics,
       long deadlineNanos) {
     this.method = method;
@@ -71,6 +74,7 @@ public final class Request {
     this.apiId = apiId;
     this.stage = stage;
     this.domainName = domainName;
+    this.sourceIp = sourceIp;
     this.metrics = metrics;
     this.deadlineNanos = deadlineNanos;
   }
@@ -96,11 +100,10 @@ public final class Request {
         context != null && context.getRequestId() != null
             ? context.getRequestId()
             : UUID.randomUUID().toString();
-    String offered = headers.get("X-Correlation-Id");
-    // Without a well-formed id from the client, the request id is the new one: the authorizer,
-    // which runs before this function and cannot see what it would make, derives the same.
     String correlationId =
-        offered != null && CORRELATION_ID.matcher(offered).matches() ? offered : requestId;
+        validCorrelationId(headers.get("X-Correlation-Id"))
+            .or(() -> validCorrelationId(authorizerValue(context, "correlationId")))
+            .orElseGet(() -> UUID.randomUUID().toString());
     return new Request(
         nonNull(event.getHttpMethod()).toUpperCase(Locale.ROOT),
         nonNull(event.getResource()),
@@ -113,8 +116,28 @@ public final class Request {
         context == null ? "" : nonNull(context.getApiId()),
         context == null ? "" : nonNull(context.getStage()),
         context == null ? "" : nonNull(context.getDomainName()),
+        context == null || context.getIdentity() == null
+            ? ""
+            : nonNull(context.getIdentity().getSourceIp()),
         metrics,
         remainingMillis < 0 ? Long.MIN_VALUE : System.nanoTime() + remainingMillis * 1_000_000);
+  }
+
+  /**
+   * The client's correlation id when well-formed; else the one the authorizer made up for this
+   * request (it runs first and logs it), so every line of one request carries the same id.
+   */
+  private static Optional<String> validCorrelationId(Object value) {
+    return value instanceof String s && CORRELATION_ID.matcher(s).matches()
+        ? Optional.of(s)
+        : Optional.empty();
+  }
+
+  private static Object authorizerValue(
+      APIGatewayProxyRequestEvent.ProxyRequestContext context, String name) {
+    return context == null || context.getAuthorizer() == null
+        ? null
+        : context.getAuthorizer().get(name);
   }
 
   private static String nonNull(String value) {
@@ -127,13 +150,29 @@ public final class Request {
       return new byte[0];
     }
     if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+      // API Gateway sends a body that is not UTF-8 text as base64: these are the client's exact
+      // bytes, decoded strictly later. A body that is not base64 at all is no body we can trust.
       try {
-        return Base64.getMimeDecoder().decode(body);
+        return Base64.getDecoder().decode(body);
       } catch (IllegalArgumentException e) {
-        return body.getBytes(StandardCharsets.UTF_8);
+        return null;
       }
     }
-    return body.getBytes(StandardCharsets.UTF_8);
+    // A text body holding a lone surrogate (an event can carry one as a JSON escape) has no UTF-8
+    // form; getBytes would turn it into '?' silently.
+    try {
+      ByteBuffer bytes =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(body));
+      byte[] out = new byte[bytes.remaining()];
+      bytes.get(out);
+      return out;
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   private static Optional<String> caller(APIGatewayProxyRequestEvent.ProxyRequestContext context) {
@@ -162,7 +201,7 @@ public final class Request {
     return requestId;
   }
 
-  /** The client's correlation id if well-formed, else the request id. */
+  /** The client's correlation id if well-formed, else a fresh one. */
   public String correlationId() {
     return correlationId;
   }
@@ -185,6 +224,11 @@ public final class Request {
   /** The host name clients used to reach the API, from the request context. */
   public String domainName() {
     return domainName;
+  }
+
+  /** The client's address as API Gateway saw it (request context), for logs; may be empty. */
+  public String sourceIp() {
+    return sourceIp;
   }
 
   /** The time this invocation has left before Lambda ends it, when known. */
@@ -236,10 +280,15 @@ public final class Request {
   }
 
   /**
-   * The body as one JSON object, after the API's common body rules: at most {@link #MAX_BODY_BYTES}
-   * (413), {@code application/json} in UTF-8 (415), well-formed (400).
+   * The body as one JSON object, after the API's common body rules: readable (400), at most {@link
+   * #MAX_BODY_BYTES} (413), {@code application/json} with no charset but utf-8 (415, {@link
+   * JsonMediaType}), well-formed UTF-8 decoded strictly before parsing (400, {@link Utf8}),
+   * well-formed JSON (400).
    */
   public ObjectNode jsonBody() {
+    if (body == null) {
+      throw Problem.badRequest("The request body is not well-formed UTF-8 (or not valid base64).");
+    }
     if (body.length > MAX_BODY_BYTES) {
       throw Problem.payloadTooLarge(
           "The request body has "
@@ -248,31 +297,8 @@ public final class Request {
               + MAX_BODY_BYTES
               + " are accepted.");
     }
-    requireJsonMediaType();
-    return Json.parseObject(body);
-  }
-
-  private void requireJsonMediaType() {
-    String contentType = headers.get("Content-Type");
-    if (contentType == null || contentType.isBlank()) {
-      throw Problem.unsupportedMediaType(
-          "A request body needs 'Content-Type: application/json'; none was sent.");
-    }
-    Matcher m = MEDIA_TYPE.matcher(contentType);
-    if (!m.matches() || !m.group(1).equalsIgnoreCase("application/json")) {
-      throw Problem.unsupportedMediaType(
-          "The body must be sent as 'application/json', not '" + printable(contentType) + "'.");
-    }
-    Matcher charset = CHARSET.matcher(m.group(2));
-    if (charset.find() && !charset.group(1).equalsIgnoreCase("utf-8")) {
-      throw Problem.unsupportedMediaType(
-          "The body must be UTF-8; charset '" + printable(charset.group(1)) + "' is not accepted.");
-    }
-  }
-
-  private static String printable(String value) {
-    String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
-    return cut.replaceAll("[^\\x20-\\x7E…]", "?");
+    JsonMediaType.require(headers.get("Content-Type"));
+    return Json.parseObject(Utf8.decodeBody(body));
   }
 
   /**

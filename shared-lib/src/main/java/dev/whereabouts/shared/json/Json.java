@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.validation.Utf8;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -68,7 +69,16 @@ public final class Json {
    * @throws Problem 400 naming what is wrong and where (never the parser's own message)
    */
   public static ObjectNode parseObject(byte[] body) {
-    if (body.length == 0) {
+    return parseObject(Utf8.decodeBody(body));
+  }
+
+  /**
+   * Parses a request body, already decoded, that must be one JSON object.
+   *
+   * @throws Problem 400 naming what is wrong and where (never the parser's own message)
+   */
+  public static ObjectNode parseObject(String body) {
+    if (body.isEmpty()) {
       throw Problem.badRequest("The request body is empty; a JSON object is required.");
     }
     JsonNode node;

@@ -56,6 +56,30 @@ public final class Fields {
     return Optional.of(checkedString(name, node, min, max));
   }
 
+  /**
+   * A one-line text property that must be present: a string of min to max code points without
+   * control characters ({@link ControlCharacters}).
+   */
+  public String requiredText(String name, int min, int max) {
+    String value = requiredString(name, min, max);
+    ControlCharacters.refuse(name, value, false);
+    return value;
+  }
+
+  /** A one-line text property that may be absent or null; otherwise as {@link #requiredText}. */
+  public Optional<String> optionalText(String name, int min, int max) {
+    Optional<String> value = optionalString(name, min, max);
+    value.ifPresent(v -> ControlCharacters.refuse(name, v, false));
+    return value;
+  }
+
+  /** Like {@link #optionalText}, but line feed and tab are allowed (a text of several lines). */
+  public Optional<String> optionalMultilineText(String name, int min, int max) {
+    Optional<String> value = optionalString(name, min, max);
+    value.ifPresent(v -> ControlCharacters.refuse(name, v, true));
+    return value;
+  }
+
   /** A finite number property that must be present and lie within [min, max]. */
   public double requiredNumber(String name, double min, double max) {
     JsonNode node = object.get(name);

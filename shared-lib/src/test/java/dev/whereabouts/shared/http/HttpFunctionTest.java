@@ -142,30 +142,6 @@ class HttpFunctionTest {
   }
 
   @Test
-  void theDependencysWarningCarriesTheCorrelationIdLikeEveryLine() throws Exception {
-    PrintStream original = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      function.handle(
-          ApiEvents.request("GET", "/busy", "/busy")
-              .header("X-Correlation-Id", "corr-busy")
-              .build(),
-          null);
-    } finally {
-      System.setOut(original);
-    }
-    int lines = 0;
-    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-      if (line.contains("\"level\"")) {
-        lines++;
-        assertEquals("corr-busy", Json.MAPPER.readTree(line).path("correlationId").asText(), line);
-      }
-    }
-    assertEquals(2, lines, "the warning and the request line");
-  }
-
-  @Test
   void aFailedConditionalWriteIsA412Problem() throws Exception {
     APIGatewayProxyResponseEvent response =
         function.handle(ApiEvents.request("PUT", "/stale", "/stale").build(), null);

@@ -54,18 +54,6 @@ class RequestTest {
   }
 
   @Test
-  void withoutAWellFormedCorrelationIdTheRequestIdIsTheCorrelationId() {
-    // The authorizer derives the same, so every log line of one request shares the id.
-    Request missing = Request.from(ApiEvents.request("GET", "/x", "/x").build(), new Metrics("t"));
-    assertEquals(missing.requestId(), missing.correlationId());
-    Request malformed =
-        Request.from(
-            ApiEvents.request("GET", "/x", "/x").header("X-Correlation-Id", "not ok!").build(),
-            new Metrics("t"));
-    assertEquals(malformed.requestId(), malformed.correlationId());
-  }
-
-  @Test
   void base64BodiesAreDecodedBeforeTheSizeCheck() {
     var event = ApiEvents.request("PUT", "/x", "/x").json("eyJhIjoxfQ==").build();
     event.setIsBase64Encoded(true);
