@@ -17,28 +17,14 @@ final class AwaitsSecurityFixes {
    */
   static final String MALFORMED_URIS = "fuzz inputs with a malformed URI";
 
-  static final Set<String> CASES =
-      Set.of(
-          // contract table
-          "POST /auth/users with two charset parameters is 415",
-          "POST /auth/users with a UTF-16 body is 400",
-          "POST /auth/users with an overlong UTF-8 form is 400",
-          "PUT /profiles with a control character in displayName is 400",
-          "PUT /locations with a control character in name is 400",
-          "DELETE /auth/tokens revokes every token of the caller",
-          MALFORMED_URIS,
-          "a token of a deleted and re-registered account is 401",
-          // authorization matrix
-          "PUT /locations/{userId} x token of a deleted and re-registered account",
-          "DELETE /locations/{userId} x token of a deleted and re-registered account",
-          "PUT /profiles/{userId} x token of a deleted and re-registered account",
-          "DELETE /profiles/{userId} x token of a deleted and re-registered account",
-          "DELETE /auth/tokens/current x token of a deleted and re-registered account");
+  // Empty since issue 12 was merged: its cases pass (see docs/reliability.md for the list they
+  // held). The mechanism stays for the next case that waits on another branch.
+  static final Set<String> CASES = Set.of();
 
   private AwaitsSecurityFixes() {}
 
   /** Every cell of a route issue 12 adds. */
-  static final Set<String> PREFIXES = Set.of("DELETE /auth/tokens x ");
+  static final Set<String> PREFIXES = Set.of();
 
   static boolean awaits(String name) {
     return CASES.contains(name) || PREFIXES.stream().anyMatch(name::startsWith);

@@ -32,6 +32,17 @@ class ReliabilitySecretsTest {
   }
 
   @Test
+  void aTokenInTheQueryOfARefusedRequestIsNotLogged() {
+    World.local("reads the runner's log lines");
+    String token = World.login(World.register("sec-query"));
+    Raw.socket("GET", "/profiles/abc?access_token=" + token + "&x=%ZZ", List.of(), new byte[0]);
+    for (String line : Transcript.lines()) {
+      assertTrue(
+          !line.contains(token), "a log line holds the token: the front door logged the query");
+    }
+  }
+
+  @Test
   void noSecretInAnyLogLineOrResponseOfTheRun() throws Exception {
     World.local("captures the functions' and the gateway's log lines");
     for (ContractCases.Case c : ContractCases.table()) {
