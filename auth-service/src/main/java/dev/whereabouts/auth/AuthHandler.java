@@ -1,9 +1,7 @@
 package dev.whereabouts.auth;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
@@ -13,7 +11,11 @@ import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -27,8 +29,7 @@ import java.util.Set;
  * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK client and
  * everything else expensive is built there, once per execution environment.
  */
-public final class AuthHandler
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class AuthHandler implements RequestStreamHandler {
   /** Custom metric: a user registered. */
   public static final String USERS_REGISTERED = "UsersRegistered";
 
@@ -51,6 +52,11 @@ public final class AuthHandler
   private final Clock clock;
   private final Log log;
   private final HttpFunction function;
+  private final AuthTable table;
+  private final Passwords passwords;
+
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
 
   /** Configured from the process environment (Lambda). */
   public AuthHandler() {
@@ -60,6 +66,7 @@ public final class AuthHandler
   /** Configured from an explicit environment (tests, local runner). */
   public AuthHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("auth", this::prime);
   }
 
   AuthHandler(Environment env, Clock clock) {
@@ -75,6 +82,8 @@ public final class AuthHandler
   }
 
   private AuthHandler(AuthTable table, Clock clock, Passwords passwords, String functionName) {
+    this.table = table;
+    this.passwords = passwords;
     this.tokens = new Tokens(table);
     this.users = new Users(table, passwords, tokens);
     this.clock = clock;
@@ -89,10 +98,39 @@ public final class AuthHandler
                 "DELETE /auth/tokens", this::revokeAll));
   }
 
+  /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
-    return function.handle(event, context);
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    function.handle(event, response, context);
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: a registration and a login refused by validation (a short password, an
+   * invalid userId), a read of a key that cannot exist, and one Argon2id verification against the
+   * dummy hash (Bouncy Castle's classes and the hash's code path). Writes nothing.
+   */
+  void prime() {
+    function.prime(
+        HttpFunction.primingEvent(
+            "POST",
+            "/auth/users",
+            null,
+            null,
+            "{\"userId\":\"snapstart-priming\",\"password\":\"short\"}"),
+        HttpFunction.primingEvent(
+            "POST",
+            "/auth/tokens",
+            null,
+            null,
+            "{\"userId\":\"" + Priming.ABSENT_KEY + "\",\"password\":\"priming\"}"));
+    table.prime();
+    passwords.burn("snapstart priming");
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

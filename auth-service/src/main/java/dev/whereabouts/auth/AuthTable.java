@@ -1,6 +1,7 @@
 package dev.whereabouts.auth;
 
 import dev.whereabouts.shared.json.Timestamps;
+import dev.whereabouts.shared.snapstart.Priming;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -286,6 +287,11 @@ public final class AuthTable {
     } catch (ConditionalCheckFailedException e) {
       return false;
     }
+  }
+
+  /** SnapStart priming: one read of a key no item has (see {@code snapstart.Priming}). */
+  public void prime() {
+    Priming.readAbsentKey(dynamoDb, table, KEY);
   }
 
   private Optional<Map<String, AttributeValue>> get(String key) {

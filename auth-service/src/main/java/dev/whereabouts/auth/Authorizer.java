@@ -1,14 +1,21 @@
 package dev.whereabouts.auth;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -24,9 +31,12 @@ import java.util.regex.Pattern;
  * caches a policy per identity source and would otherwise refuse the token's other routes from the
  * cache. Whether the caller may touch a resource is decided by the functions (owner checks), never
  * by this policy.
+ *
+ * <p>The event is read from its bytes and the policy written as bytes ({@code
+ * RequestStreamHandler}): the Lambda runtime's reflective event serializer would cost about half a
+ * second of every cold start (docs/performance.md).
  */
-public final class Authorizer
-    implements RequestHandler<APIGatewayCustomAuthorizerEvent, Map<String, Object>> {
+public final class Authorizer implements RequestStreamHandler {
   /** {@code arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{METHOD}/{path...}} */
   private static final Pattern METHOD_ARN =
       Pattern.compile(
@@ -38,6 +48,9 @@ public final class Authorizer
   private final Tokens tokens;
   private final Clock clock;
 
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
+
   /** Configured from the process environment (Lambda). */
   public Authorizer() {
     this(System.getenv());
@@ -46,6 +59,7 @@ public final class Authorizer
   /** Configured from an explicit environment (tests, local runner). */
   public Authorizer(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("auth", this::prime);
   }
 
   Authorizer(Environment env, Clock clock) {
@@ -58,24 +72,59 @@ public final class Authorizer
   }
 
   /**
-   * Allows the request for the token's user, or throws {@link Unauthorized}.
+   * Reads a REQUEST authorizer event and writes the policy that allows the request for the token's
+   * user, or throws {@link Unauthorized}.
    *
    * @throws Unauthorized when the token is missing, malformed, unknown, expired or revoked, or the
    *     method ARN cannot be read
    */
   @Override
-  public Map<String, Object> handleRequest(APIGatewayCustomAuthorizerEvent event, Context context) {
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    response.write(
+        Json.write(authorize(Json.MAPPER.readTree(event), context))
+            .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: one REQUEST event with a token of the wrong form, denied before any lookup,
+   * and one read of a key no token has. Writes nothing.
+   */
+  void prime() {
+    ObjectNode event = Json.object();
+    event.put("type", "REQUEST");
+    event.put(
+        "methodArn", "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming");
+    event.putObject("headers").put("Authorization", "Bearer snapstart-priming");
+    event.putObject("requestContext").put("requestId", "snapstart-priming");
+    try {
+      handleRequest(
+          new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)),
+          OutputStream.nullOutputStream(),
+          null);
+    } catch (Unauthorized expected) {
+      // the answer to every unknown token
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    tokens.prime();
+  }
+
+  private ObjectNode authorize(JsonNode event, Context context) {
     Log log = new Log("auth", context != null ? context.getFunctionName() : "authorizer");
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    if (event.getHeaders() != null) {
-      event.getHeaders().forEach((k, v) -> headers.put(k, v == null ? "" : v));
-    }
-    String requestId =
-        event.getRequestContext() != null ? event.getRequestContext().getRequestId() : null;
-    String sourceIp =
-        event.getRequestContext() != null && event.getRequestContext().getIdentity() != null
-            ? event.getRequestContext().getIdentity().getSourceIp()
-            : null;
+    event
+        .path("headers")
+        .properties()
+        .forEach(
+            h -> headers.put(h.getKey(), h.getValue().isTextual() ? h.getValue().asText() : ""));
+    String requestId = text(event.path("requestContext").path("requestId"));
+    String sourceIp = text(event.path("requestContext").path("identity").path("sourceIp"));
     String offered = headers.get("X-Correlation-Id");
     // Made up when the client sent none or an invalid one, and handed to the function in the
     // context, so the authorizer's lines and the function's carry the same id.
@@ -90,7 +139,7 @@ public final class Authorizer
       throw deny(
           log, requestId, correlationId, sourceIp, header == null ? "no token" : "malformed token");
     }
-    Optional<String> resource = stageWildcard(event.getMethodArn());
+    Optional<String> resource = stageWildcard(text(event.path("methodArn")));
     if (resource.isEmpty()) {
       throw deny(log, requestId, correlationId, sourceIp, "malformed methodArn");
     }
@@ -155,18 +204,20 @@ public final class Authorizer
             + "/*/*");
   }
 
-  private static Map<String, Object> allow(String userId, String resource, String correlationId) {
-    Map<String, Object> statement = new LinkedHashMap<>();
+  private static String text(JsonNode node) {
+    return node.isTextual() ? node.asText() : null;
+  }
+
+  private static ObjectNode allow(String userId, String resource, String correlationId) {
+    ObjectNode response = Json.object();
+    response.put("principalId", userId);
+    ObjectNode policy = response.putObject("policyDocument");
+    policy.put("Version", "2012-10-17");
+    ObjectNode statement = policy.putArray("Statement").addObject();
     statement.put("Action", "execute-api:Invoke");
     statement.put("Effect", "Allow");
     statement.put("Resource", resource);
-    Map<String, Object> policy = new LinkedHashMap<>();
-    policy.put("Version", "2012-10-17");
-    policy.put("Statement", List.of(statement));
-    Map<String, Object> response = new LinkedHashMap<>();
-    response.put("principalId", userId);
-    response.put("policyDocument", policy);
-    response.put("context", Map.of("userId", userId, "correlationId", correlationId));
+    response.putObject("context").put("userId", userId).put("correlationId", correlationId);
     return response;
   }
 }

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -67,11 +68,14 @@ class AttackLogTest {
   @Test
   void aFailedLoginLogsTheTargetedUserIdAndTheSourceAddressButNoPassword() {
     assertEquals(
-        201, handler.handleRequest(register("ivan", "ivan's password"), null).getStatusCode());
+        201,
+        StreamInvocations.call(handler, register("ivan", "ivan's password"), null).getStatusCode());
     List<JsonNode> lines =
         linesOf(
             () ->
-                assertEquals(401, handler.handleRequest(wrongLogin("ivan"), null).getStatusCode()));
+                assertEquals(
+                    401,
+                    StreamInvocations.call(handler, wrongLogin("ivan"), null).getStatusCode()));
     List<JsonNode> failed = withMessage(lines, "login failed");
     assertEquals(1, failed.size(), lines.toString());
     JsonNode line = failed.get(0);
@@ -88,7 +92,7 @@ class AttackLogTest {
         linesOf(
             () -> {
               for (int i = 0; i < Users.MAX_FAILURES + 1; i++) {
-                handler.handleRequest(wrongLogin("nobody-here"), null);
+                StreamInvocations.call(handler, wrongLogin("nobody-here"), null);
               }
             });
     assertEquals(
@@ -120,15 +124,17 @@ class AttackLogTest {
   @Test
   void theAuthorizerMakesUpACorrelationIdWhenTheClientSentNoneOrABadOneAndHandsItOn() {
     assertEquals(
-        201, handler.handleRequest(register("jana", "jana's password"), null).getStatusCode());
-    String token = token(handler.handleRequest(login("jana", "jana's password"), null));
+        201,
+        StreamInvocations.call(handler, register("jana", "jana's password"), null).getStatusCode());
+    String token = token(StreamInvocations.call(handler, login("jana", "jana's password"), null));
     for (String offered : new String[] {null, "not ok!"}) {
       AtomicReference<Map<String, Object>> result = new AtomicReference<>();
       List<JsonNode> lines =
           linesOf(
               () ->
                   result.set(
-                      authorizer.handleRequest(authorizerEvent("Bearer " + token, offered), null)));
+                      StreamInvocations.authorize(
+                          authorizer, authorizerEvent("Bearer " + token, offered), null)));
       assertEquals(1, lines.size());
       String madeUp = lines.get(0).get("correlationId").asText();
       assertTrue(madeUp.matches("^[A-Za-z0-9._-]{1,64}$"), madeUp);
@@ -144,7 +150,9 @@ class AttackLogTest {
     List<JsonNode> lines =
         linesOf(
             () ->
-                assertThrows(Unauthorized.class, () -> authorizer.handleRequest(bad.get(), null)));
+                assertThrows(
+                    Unauthorized.class,
+                    () -> StreamInvocations.authorize(authorizer, bad.get(), null)));
     assertEquals(1, lines.size());
     assertEquals("deny", lines.get(0).get("outcome").asText());
     assertTrue(lines.get(0).hasNonNull("correlationId"));

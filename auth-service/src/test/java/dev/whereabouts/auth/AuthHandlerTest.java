@@ -23,6 +23,7 @@ import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +72,7 @@ class AuthHandlerTest {
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return handler.handleRequest(event, null);
+    return StreamInvocations.call(handler, event, null);
   }
 
   private static String registeredWithToken(String userId, String password) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,10 @@ class AuthorizerTest {
 
   private static String tokenFor(String userId) {
     assertEquals(
-        201, handler.handleRequest(register(userId, userId + "'s password"), null).getStatusCode());
-    return token(handler.handleRequest(login(userId, userId + "'s password"), null));
+        201,
+        StreamInvocations.call(handler, register(userId, userId + "'s password"), null)
+            .getStatusCode());
+    return token(StreamInvocations.call(handler, login(userId, userId + "'s password"), null));
   }
 
   /** The fixture, with its Authorization header set as given (removed when null). */
@@ -80,7 +83,8 @@ class AuthorizerTest {
   private static void assertUnauthorized(
       Authorizer authorizer, APIGatewayCustomAuthorizerEvent event) {
     RuntimeException e =
-        assertThrows(RuntimeException.class, () -> authorizer.handleRequest(event, null));
+        assertThrows(
+            RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event, null));
     assertEquals("Unauthorized", e.getMessage());
     assertEquals(0, e.getStackTrace().length, "an answer, not a bug: no stack trace");
   }
@@ -97,7 +101,8 @@ class AuthorizerTest {
   @Test
   void aValidTokenIsAllowedOnEveryRouteOfTheStage() {
     String token = tokenFor("michael");
-    Map<String, Object> result = authorizer.handleRequest(event("Bearer " + token), null);
+    Map<String, Object> result =
+        StreamInvocations.authorize(authorizer, event("Bearer " + token), null);
     JsonNode json = Json.MAPPER.valueToTree(result);
     assertEquals("michael", json.get("principalId").asText());
     assertEquals("2012-10-17", json.at("/policyDocument/Version").asText());
@@ -117,7 +122,7 @@ class AuthorizerTest {
     Map<String, String> headers = new HashMap<>(event.getHeaders());
     headers.put("authorization", "bEaReR " + token);
     event.setHeaders(headers);
-    assertEquals("nadia", authorizer.handleRequest(event, null).get("principalId"));
+    assertEquals("nadia", StreamInvocations.authorize(authorizer, event, null).get("principalId"));
   }
 
   @Test
@@ -127,7 +132,8 @@ class AuthorizerTest {
     event.setMethodArn("arn:aws:execute-api:us-east-1:210987654321:zz99yy88xx/beta/GET/");
     @SuppressWarnings("unchecked")
     Map<String, Object> policy =
-        (Map<String, Object>) authorizer.handleRequest(event, null).get("policyDocument");
+        (Map<String, Object>)
+            StreamInvocations.authorize(authorizer, event, null).get("policyDocument");
     @SuppressWarnings("unchecked")
     Map<String, Object> statement = ((List<Map<String, Object>>) policy.get("Statement")).get(0);
     assertEquals(
@@ -174,7 +180,8 @@ class AuthorizerTest {
     Authorizer justBefore =
         new Authorizer(environment, new TestClock(NOW.plus(Duration.ofMinutes(59))));
     assertEquals(
-        "paula", justBefore.handleRequest(event("Bearer " + token), null).get("principalId"));
+        "paula",
+        StreamInvocations.authorize(justBefore, event("Bearer " + token), null).get("principalId"));
     Authorizer atExpiry =
         new Authorizer(environment, new TestClock(NOW.plus(Tokens.TOKEN_LIFETIME)));
     assertUnauthorized(atExpiry, event("Bearer " + token));
@@ -186,9 +193,12 @@ class AuthorizerTest {
   void aRevokedTokenIsUnauthorizedAtOnce() {
     String token = tokenFor("quentin");
     assertEquals(
-        "quentin", authorizer.handleRequest(event("Bearer " + token), null).get("principalId"));
+        "quentin",
+        StreamInvocations.authorize(authorizer, event("Bearer " + token), null).get("principalId"));
     assertEquals(
-        204, handler.handleRequest(revoke("quentin", "Bearer " + token), null).getStatusCode());
+        204,
+        StreamInvocations.call(handler, revoke("quentin", "Bearer " + token), null)
+            .getStatusCode());
     assertUnauthorized(authorizer, event("Bearer " + token));
   }
 
@@ -216,10 +226,11 @@ class AuthorizerTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      authorizer.handleRequest(event("Bearer " + token), null);
+      StreamInvocations.authorize(authorizer, event("Bearer " + token), null);
       APIGatewayCustomAuthorizerEvent badCorrelation = event("Bearer x");
       badCorrelation.getHeaders().put("X-Correlation-Id", "not ok!");
-      assertThrows(Unauthorized.class, () -> authorizer.handleRequest(badCorrelation, null));
+      assertThrows(
+          Unauthorized.class, () -> StreamInvocations.authorize(authorizer, badCorrelation, null));
     } finally {
       System.setOut(original);
     }

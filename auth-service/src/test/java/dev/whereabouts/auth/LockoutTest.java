@@ -15,6 +15,7 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ class LockoutTest {
   }
 
   private APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return handler.handleRequest(event, null);
+    return StreamInvocations.call(handler, event, null);
   }
 
   private void failFiveTimes(String userId) {

@@ -15,6 +15,7 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
@@ -49,7 +50,7 @@ class TokenBindingTest {
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return handler.handleRequest(event, null);
+    return StreamInvocations.call(handler, event, null);
   }
 
   private static String registeredWithToken(String userId, String password) {
@@ -71,7 +72,7 @@ class TokenBindingTest {
     headers.put("Authorization", "Bearer " + token);
     event.setHeaders(headers);
     try {
-      return (String) authorizer.handleRequest(event, null).get("principalId");
+      return (String) StreamInvocations.authorize(authorizer, event, null).get("principalId");
     } catch (Unauthorized refused) {
       return null;
     }
@@ -178,6 +179,7 @@ class TokenBindingTest {
     event.setHeaders(headers);
     assertEquals(
         "Unauthorized",
-        assertThrows(Unauthorized.class, () -> authorizer.handleRequest(event, null)).getMessage());
+        assertThrows(Unauthorized.class, () -> StreamInvocations.authorize(authorizer, event, null))
+            .getMessage());
   }
 }

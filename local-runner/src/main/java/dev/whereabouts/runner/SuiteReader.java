@@ -357,7 +357,7 @@ public final class SuiteReader {
 
   /**
    * Statements granting execute-api:Invoke, per function, from its Policies and attached
-   * AWS::IAM::Policy resources.
+   * AWS::IAM::Policy (Roles) and AWS::IAM::RolePolicy (RoleName) resources.
    */
   private Map<String, Policy> invokePolicies(List<Suite.Function> functions) {
     Map<String, List<Object>> statements = new LinkedHashMap<>();
@@ -373,11 +373,16 @@ public final class SuiteReader {
     }
     for (Map.Entry<String, Object> r : resources.entrySet()) {
       Map<String, Object> resource = map(r.getValue());
-      if (!"AWS::IAM::Policy".equals(resource.get("Type"))) {
+      Object type = resource.get("Type");
+      if (!"AWS::IAM::Policy".equals(type) && !"AWS::IAM::RolePolicy".equals(type)) {
         continue;
       }
       Map<String, Object> props = map(resource.get("Properties"));
-      for (Object role : list(props.get("Roles"))) {
+      List<Object> roles =
+          "AWS::IAM::Policy".equals(type)
+              ? list(props.get("Roles"))
+              : props.get("RoleName") == null ? List.of() : List.of(props.get("RoleName"));
+      for (Object role : roles) {
         if (role instanceof Map<?, ?> ref && ref.get("Ref") instanceof String roleId) {
           for (Suite.Function f : functions) {
             if (roleId.equals(f.logicalId() + "Role")) {

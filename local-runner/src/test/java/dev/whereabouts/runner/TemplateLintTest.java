@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * missing tool fails.
  */
 class TemplateLintTest {
-  static final String INSTALL = "pip install cfn-lint 'moto[server]' openapi-spec-validator";
+  static final String INSTALL = "python3 -m pip install -r deploy/python-tools.txt";
 
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource({

@@ -73,8 +73,11 @@ class TemplateWiringTest {
     String method = f.handler().split("::")[1];
     assertTrue(
         List.of(type.getMethods()).stream()
-            .anyMatch(m -> m.getName().equals(method) && m.getParameterCount() == 2),
-        className + " has " + method + "(event, Context)");
+            .anyMatch(
+                m ->
+                    m.getName().equals(method)
+                        && (m.getParameterCount() == 2 || m.getParameterCount() == 3)),
+        className + " has " + method + "(event, Context) or (InputStream, OutputStream, Context)");
     return handler;
   }
 

@@ -1,16 +1,18 @@
 package dev.whereabouts.location;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +24,16 @@ import java.util.Set;
  * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK client and
  * everything else expensive is built there, once per execution environment.
  */
-public final class LocationHandler
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class LocationHandler implements RequestStreamHandler {
   /** Custom metric: a location was written. */
   public static final String LOCATION_UPDATED = "LocationUpdated";
 
   private final Locations locations;
   private final Clock clock;
   private final HttpFunction function;
+
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
 
   /** Configured from the process environment (Lambda). */
   public LocationHandler() {
@@ -39,6 +43,7 @@ public final class LocationHandler
   /** Configured from an explicit environment (tests, local runner). */
   public LocationHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("location", this::prime);
   }
 
   LocationHandler(Environment env, Clock clock) {
@@ -57,10 +62,32 @@ public final class LocationHandler
                 "DELETE /locations/{userId}", this::delete));
   }
 
+  /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
-    return function.handle(event, context);
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    function.handle(event, response, context);
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
+   * owner), a GET of an invalid id, and a read of a key that cannot exist. Writes nothing.
+   */
+  void prime() {
+    function.prime(
+        HttpFunction.primingEvent(
+            "PUT",
+            "/locations/{userId}",
+            "snapstart-owner",
+            "snapstart-caller",
+            "{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Priming\"}"),
+        HttpFunction.primingEvent("GET", "/locations/{userId}", Priming.ABSENT_KEY, null, null));
+    locations.prime();
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

@@ -34,6 +34,11 @@ public final class Locations {
     return fromItem(items.replace(userId, attributes, precondition, now));
   }
 
+  /** SnapStart priming: one read of a key no user has; writes nothing. */
+  public void prime() {
+    items.prime();
+  }
+
   /** The user's location, if stored. */
   public Optional<StoredLocation> get(String userId) {
     return items.get(userId).map(Locations::fromItem);

@@ -14,6 +14,7 @@ import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -41,7 +42,8 @@ class DependencyFailureTest {
   }
 
   private static APIGatewayProxyResponseEvent put(LocationHandler handler) {
-    return handler.handleRequest(
+    return StreamInvocations.call(
+        handler,
         ApiEvents.request("PUT", "/locations/{userId}", "/locations/olga")
             .pathParameter("userId", "olga")
             .caller("olga")

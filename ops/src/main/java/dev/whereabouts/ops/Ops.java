@@ -124,7 +124,7 @@ public final class Ops {
   private int gate(StackAlarms stackAlarms, OpsOptions options) {
     String stack = options.stack();
     Instant deadline = Instant.now().plus(options.watchFor());
-    List<StackAlarms.Alarm> alarms = stackAlarms.alarms(stack);
+    List<StackAlarms.Alarm> alarms = StackAlarms.gated(stack, stackAlarms.alarms(stack));
     if (alarms.isEmpty()) {
       err.println(
           "whereabouts-ops: "
@@ -155,7 +155,7 @@ public final class Ops {
         err.println("whereabouts-ops: gate interrupted");
         return UNHEALTHY;
       }
-      alarms = stackAlarms.alarms(stack);
+      alarms = StackAlarms.gated(stack, stackAlarms.alarms(stack));
     }
   }
 

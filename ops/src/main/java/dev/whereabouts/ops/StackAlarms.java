@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -20,8 +22,9 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  * stack's name as prefix (the template names every alarm {@code <stack>-…}).
  */
 final class StackAlarms {
-  /** One alarm's state. */
-  record Alarm(String name, String state, String reason, Instant since, boolean composite) {
+  /** One alarm's state; a composite alarm's rule, null for a metric alarm. */
+  record Alarm(
+      String name, String state, String reason, Instant since, boolean composite, String rule) {
     /** ALARM first, then INSUFFICIENT_DATA, OK last. */
     int severity() {
       return switch (state) {
@@ -48,6 +51,34 @@ final class StackAlarms {
         .forEach(page -> all.addAll(page.stackResourceSummaries()));
     return all;
   }
+
+  /**
+   * The alarms the release gate watches: the stack's health composite ({@code <stack>-health}) and
+   * the alarms its rule names. Signals outsiders can drive (failed logins, locked accounts,
+   * degraded profiles) page but stay out of that rule, so they cannot fail a release. A stack
+   * without the composite is gated on all its alarms.
+   */
+  static List<Alarm> gated(String stack, List<Alarm> alarms) {
+    Alarm health =
+        alarms.stream()
+            .filter(a -> a.composite() && a.name().equals(stack + "-health") && a.rule() != null)
+            .findFirst()
+            .orElse(null);
+    if (health == null) {
+      return alarms;
+    }
+    Set<String> named = new LinkedHashSet<>();
+    Matcher m = RULE_ALARM.matcher(health.rule());
+    while (m.find()) {
+      String name = m.group(1);
+      named.add(name.substring(name.lastIndexOf(':') + 1));
+    }
+    return alarms.stream().filter(a -> a == health || named.contains(a.name())).toList();
+  }
+
+  /** ALARM("name"), ALARM(name) or ALARM(arn) in a composite alarm's rule. */
+  private static final Pattern RULE_ALARM =
+      Pattern.compile("ALARM\\(\\s*[\"']?([^\"')]+?)[\"']?\\s*\\)");
 
   /** Every alarm of the stack, healthiest last. */
   List<Alarm> alarms(String stack) {
@@ -87,7 +118,8 @@ final class StackAlarms {
                   a.stateValueAsString(),
                   a.stateReason(),
                   a.stateUpdatedTimestamp(),
-                  false));
+                  false,
+                  null));
         }
       }
       for (CompositeAlarm a : page.compositeAlarms()) {
@@ -98,7 +130,8 @@ final class StackAlarms {
                   a.stateValueAsString(),
                   a.stateReason(),
                   a.stateUpdatedTimestamp(),
-                  true));
+                  true,
+                  a.alarmRule()));
         }
       }
       token = page.nextToken();

@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * CI ({@code CI=true}) fails, a developer machine skips with the install command.
  */
 final class MotoServer implements AutoCloseable {
-  static final String INSTALL = "moto_server is not installed: pip install cfn-lint 'moto[server]'";
+  static final String INSTALL =
+      "moto_server is not installed: python3 -m pip install -r deploy/python-tools.txt";
 
   private final Process process;
   private final String endpoint;

@@ -7,6 +7,7 @@ import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.util.Optional;
@@ -367,26 +369,7 @@ public final class LocationClient {
 
   private Result call(URI base, Lookup lookup, AtomicReference<ExecutableHttpRequest> inFlight)
       throws IOException {
-    SdkHttpRequest unsigned =
-        SdkHttpRequest.builder()
-            .method(SdkHttpMethod.GET)
-            .uri(URI.create(base + "/locations/" + lookup.userId()))
-            .putHeader("Accept", "application/json")
-            .putHeader("X-Correlation-Id", lookup.correlationId())
-            .build();
-    // Resolved per call: Lambda's credentials are temporary and the provider refreshes them.
-    AwsCredentialsIdentity identity = credentials.resolveCredentials();
-    SdkHttpRequest signed =
-        signer
-            .sign(
-                r ->
-                    r.identity(identity)
-                        .request(unsigned)
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME))
-            .request();
-    ExecutableHttpRequest executable =
-        http.prepareRequest(HttpExecuteRequest.builder().request(signed).build());
+    ExecutableHttpRequest executable = prepare(base, lookup);
     inFlight.set(executable);
     if (Thread.currentThread().isInterrupted()) {
       executable.abort();
@@ -414,6 +397,55 @@ public final class LocationClient {
       }
       return new Unavailable("unexpected status " + status);
     }
+  }
+
+  /** The lookup's request, signed and ready to send; no connection is opened yet. */
+  private ExecutableHttpRequest prepare(URI base, Lookup lookup) {
+    SdkHttpRequest unsigned =
+        SdkHttpRequest.builder()
+            .method(SdkHttpMethod.GET)
+            .uri(URI.create(base + "/locations/" + lookup.userId()))
+            .putHeader("Accept", "application/json")
+            .putHeader("X-Correlation-Id", lookup.correlationId())
+            .build();
+    // Resolved per call: Lambda's credentials are temporary and the provider refreshes them.
+    AwsCredentialsIdentity identity = credentials.resolveCredentials();
+    SdkHttpRequest signed =
+        signer
+            .sign(
+                r ->
+                    r.identity(identity)
+                        .request(unsigned)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, SIGNING_NAME))
+            .request();
+    return http.prepareRequest(HttpExecuteRequest.builder().request(signed).build());
+  }
+
+  /**
+   * SnapStart priming: resolves the credentials, signs and prepares a lookup on the call thread
+   * without sending it (to {@code LOCATION_API_URL}, or a placeholder host when the URL comes from
+   * each request), and reads a sample answer.
+   */
+  void prime() {
+    URI base = apiUrl.orElse(URI.create("https://priming.invalid/prime"));
+    Lookup lookup =
+        new Lookup(
+            Priming.ABSENT_KEY, "priming", "priming", "snapstart-priming", "snapstart-priming");
+    try {
+      calls
+          .submit(() -> prepare(base, lookup).abort())
+          .get(budget.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // priming only saves time; the first request will load what is missing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    location(
+        ("{\"userId\":\"snapstart-owner\",\"latitude\":52.52,\"longitude\":13.405,"
+                + "\"name\":null,\"updatedAt\":\"2026-01-01T00:00:00Z\"}")
+            .getBytes(StandardCharsets.UTF_8),
+        "snapstart-owner");
   }
 
   private static void abortBody(HttpExecuteResponse response) {

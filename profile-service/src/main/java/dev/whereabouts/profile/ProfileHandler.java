@@ -1,17 +1,19 @@
 package dev.whereabouts.profile;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +33,7 @@ import java.util.Set;
  * <p>Lambda calls the no-argument constructor once, in the init phase: the SDK clients, the
  * location client and everything else expensive is built there, once per execution environment.
  */
-public final class ProfileHandler
-    implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class ProfileHandler implements RequestStreamHandler {
   /** Custom metric: a profile was written. */
   public static final String PROFILE_UPDATED = "ProfileUpdated";
 
@@ -42,6 +43,9 @@ public final class ProfileHandler
   private final Optional<String> corsAllowOrigin;
   private final HttpFunction function;
 
+  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
+  private Priming priming;
+
   /** Configured from the process environment (Lambda). */
   public ProfileHandler() {
     this(System.getenv());
@@ -50,6 +54,7 @@ public final class ProfileHandler
   /** Configured from an explicit environment (tests, local runner). */
   public ProfileHandler(Map<String, String> environment) {
     this(Environment.of(environment), Clock.systemUTC());
+    priming = Priming.register("profile", this::prime);
   }
 
   ProfileHandler(Environment env, Clock clock) {
@@ -83,10 +88,34 @@ public final class ProfileHandler
                 "DELETE /profiles/{userId}", this::delete));
   }
 
+  /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
   @Override
-  public APIGatewayProxyResponseEvent handleRequest(
-      APIGatewayProxyRequestEvent event, Context context) {
-    return function.handle(event, context);
+  public void handleRequest(InputStream event, OutputStream response, Context context)
+      throws IOException {
+    function.handle(event, response, context);
+  }
+
+  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  Priming priming() {
+    return priming;
+  }
+
+  /**
+   * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
+   * owner), a GET of an invalid id, a read of a key that cannot exist, and the location call signed
+   * and prepared but never sent. Writes nothing, calls nothing.
+   */
+  void prime() {
+    function.prime(
+        HttpFunction.primingEvent(
+            "PUT",
+            "/profiles/{userId}",
+            "snapstart-owner",
+            "snapstart-caller",
+            "{\"displayName\":\"Priming\",\"bio\":\"never stored\"}"),
+        HttpFunction.primingEvent("GET", "/profiles/{userId}", Priming.ABSENT_KEY, null, null));
+    profiles.prime();
+    locations.prime();
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

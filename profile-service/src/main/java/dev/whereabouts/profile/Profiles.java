@@ -32,6 +32,11 @@ public final class Profiles {
     return fromItem(items.replace(userId, attributes, precondition, now));
   }
 
+  /** SnapStart priming: one read of a key no user has; writes nothing. */
+  public void prime() {
+    items.prime();
+  }
+
   /** The user's profile, if stored. */
   public Optional<StoredProfile> get(String userId) {
     return items.get(userId).map(Profiles::fromItem);

@@ -15,6 +15,7 @@ import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -67,7 +68,8 @@ class LocationDegradationTest {
     handler = handler(locationService.apiUrl(), Map.of());
     userId = "user-" + USERS.incrementAndGet();
     APIGatewayProxyResponseEvent created =
-        handler.handleRequest(
+        StreamInvocations.call(
+            handler,
             ApiEvents.request("PUT", "/profiles/{userId}", "/profiles/" + userId)
                 .pathParameter("userId", userId)
                 .caller(userId)
@@ -97,7 +99,8 @@ class LocationDegradationTest {
   }
 
   private APIGatewayProxyResponseEvent getProfile(Context context) {
-    return handler.handleRequest(
+    return StreamInvocations.call(
+        handler,
         ApiEvents.request("GET", "/profiles/{userId}", "/profiles/" + userId)
             .pathParameter("userId", userId)
             .header("X-Correlation-Id", CORRELATION_ID)
@@ -189,7 +192,7 @@ class LocationDegradationTest {
               .build();
       event.getRequestContext().setDomainName(attackerHost);
 
-      APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+      APIGatewayProxyResponseEvent response = StreamInvocations.call(handler, event, null);
 
       assertEquals(200, response.getStatusCode(), response.getBody());
       assertEquals("none", Json.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
@@ -324,7 +327,8 @@ class LocationDegradationTest {
   void aMissingProfileIs404WithoutCallingTheLocationService() {
     locationService.answer(200, String.format(MUNICH, "nobody"));
     APIGatewayProxyResponseEvent response =
-        handler.handleRequest(
+        StreamInvocations.call(
+            handler,
             ApiEvents.request("GET", "/profiles/{userId}", "/profiles/nobody")
                 .pathParameter("userId", "nobody")
                 .build(),

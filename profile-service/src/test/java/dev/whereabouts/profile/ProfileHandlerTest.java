@@ -15,6 +15,7 @@ import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ class ProfileHandlerTest {
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return handler.handleRequest(event, null);
+    return StreamInvocations.call(handler, event, null);
   }
 
   private static ApiEvents put(String userId, String caller, String body) {
@@ -374,7 +375,8 @@ class ProfileHandlerTest {
         new ProfileHandler(
             environment(Map.of("CORS_ALLOW_ORIGIN", "https://app.example.com")),
             Clock.fixed(NOW, ZoneOffset.UTC));
-    APIGatewayProxyResponseEvent response = withCors.handleRequest(get("cora").build(), null);
+    APIGatewayProxyResponseEvent response =
+        StreamInvocations.call(withCors, get("cora").build(), null);
     assertEquals(200, response.getStatusCode());
     assertEquals(
         "https://app.example.com", response.getHeaders().get("Access-Control-Allow-Origin"));

@@ -82,8 +82,7 @@ public final class LocalGateway implements HttpHandler {
   private final LocalMetrics metrics;
   private final Consumer<String> log;
   private final Clock clock;
-  private final Optional<Throttle> stageThrottle;
-  private final Map<String, Throttle> methodThrottles = new ConcurrentHashMap<>();
+  private final Throttles throttles;
   private final Map<String, CachedAuthorization> authorizerCache = new ConcurrentHashMap<>();
 
   /**
@@ -110,10 +109,11 @@ public final class LocalGateway implements HttpHandler {
     this.metrics = metrics;
     this.log = log;
     this.clock = clock;
-    this.stageThrottle = settings.stageThrottle().map(Throttle::new);
+    Map<String, Throttle.Limits> perMethod = new HashMap<>();
     for (ApiRoute r : routes.routes()) {
-      r.throttle().ifPresent(limits -> methodThrottles.put(r.key(), new Throttle(limits)));
+      r.throttle().ifPresent(limits -> perMethod.put(r.key(), limits));
     }
+    this.throttles = new Throttles(settings.stageThrottle(), perMethod);
   }
 
   /** One HTTP response to write. */
@@ -255,12 +255,19 @@ public final class LocalGateway implements HttpHandler {
   }
 
   private Reply serve(Call call) throws GatewayAnswer {
-    if (stageThrottle.isPresent() && !stageThrottle.get().tryAcquire()) {
-      throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
-    }
     if (call.method.equals("OPTIONS")
         && !settings.corsHeaders().isEmpty()
         && routes.hasResource(call.path)) {
+      // SAM's OPTIONS methods are methods too: the stage default gives each its own bucket.
+      String resource =
+          routes.routes().stream()
+              .flatMap(r -> routes.find(r.method(), call.path).stream())
+              .map(m -> m.route().resource())
+              .findFirst()
+              .orElse(call.path);
+      if (!throttles.tryAcquire("OPTIONS " + resource)) {
+        throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
+      }
       // SAM gives every resource an OPTIONS method (a mock integration, no authorizer).
       Map<String, List<String>> headers = new LinkedHashMap<>();
       settings.corsHeaders().forEach((k, v) -> headers.put(k, List.of(v)));
@@ -274,8 +281,8 @@ public final class LocalGateway implements HttpHandler {
                     new GatewayAnswer(
                         "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token"));
     ApiRoute route = call.match.route();
-    Throttle methodThrottle = methodThrottles.get(route.key());
-    if (methodThrottle != null && !methodThrottle.tryAcquire()) {
+    // Throttled per method, as on AWS (Throttles); unknown paths only meet the account limit.
+    if (!throttles.tryAcquire(route.key())) {
       throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
     }
     authenticate(call, route);

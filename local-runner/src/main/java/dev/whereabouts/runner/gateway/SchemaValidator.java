@@ -1,154 +1,115 @@
 package dev.whereabouts.runner.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Validates a request body against an API Gateway model: the JSON Schema draft-4 keywords models
- * use ({@code type}, {@code required}, {@code properties}, {@code additionalProperties}, {@code
- * minLength}, {@code maxLength}, {@code minimum}, {@code maximum}, {@code pattern}, {@code enum},
- * {@code items}). Messages read like API Gateway's {@code validationErrorString}.
+ * Validates a request body against an API Gateway model as the deployed gateway does: JSON Schema
+ * draft 4 (networknt's validator), applied to the model as API Gateway's model import keeps it. The
+ * import drops a {@code type} given as a list (such as {@code [string, "null"]}), so such a
+ * property accepts any type on AWS, and here.
  */
 public final class SchemaValidator {
+  private static final SchemaRegistry DRAFT_4 =
+      SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+
+  /** Compiled models, by the model as the template states it (a handful per API). */
+  private static final Map<JsonNode, Schema> COMPILED = new ConcurrentHashMap<>();
+
   private SchemaValidator() {}
 
   /** The problems found; empty when the value is valid. */
-  public static List<String> validate(JsonNode schema, JsonNode value) {
-    List<String> errors = new ArrayList<>();
-    check(schema, value, "", errors);
-    return errors;
+  public static List<String> validate(JsonNode model, JsonNode value) {
+    Schema schema =
+        COMPILED.computeIfAbsent(
+            model, m -> DRAFT_4.getSchema(SchemaLocation.of("urn:whereabouts:model"), imported(m)));
+    List<String> problems = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    String missingAt = "";
+    for (Error e : schema.validate(value)) {
+      if ("required".equals(e.getKeyword())) {
+        missing.add("\"" + e.getProperty() + "\"");
+        missingAt = where(e);
+      } else {
+        problems.add(message(e));
+      }
+    }
+    if (!missing.isEmpty()) {
+      problems.add(0, "object has missing required properties (" + missing + ")" + missingAt);
+    }
+    return problems;
   }
 
-  private static void check(JsonNode schema, JsonNode value, String at, List<String> errors) {
-    String where = at.isEmpty() ? "" : " at '" + at + "'";
-    JsonNode type = schema.get("type");
-    if (type != null && !typeMatches(type, value)) {
-      errors.add(
+  /** The wording of API Gateway's validationErrorString for the keywords models use. */
+  private static String message(Error e) {
+    JsonNode instance = e.getInstanceNode();
+    JsonNode limit = e.getSchemaNode();
+    String where = where(e);
+    return switch (e.getKeyword()) {
+      case "type" ->
           "instance type ("
-              + typeOf(value)
-              + ") does not match any allowed primitive type"
-              + where);
-      return;
-    }
-    JsonNode allowed = schema.get("enum");
-    if (allowed != null && allowed.isArray()) {
-      boolean found = false;
-      for (JsonNode option : allowed) {
-        found |= option.equals(value);
-      }
-      if (!found) {
-        errors.add("instance value not found in enum" + where);
-      }
-    }
-    if (value.isTextual()) {
-      String s = value.textValue();
-      int length = s.codePointCount(0, s.length());
-      if (schema.has("minLength") && length < schema.get("minLength").asInt()) {
-        errors.add(
-            "string is too short (length: "
-                + length
-                + ", required minimum: "
-                + schema.get("minLength").asInt()
-                + ")"
-                + where);
-      }
-      if (schema.has("maxLength") && length > schema.get("maxLength").asInt()) {
-        errors.add(
-            "string is too long (length: "
-                + length
-                + ", maximum allowed: "
-                + schema.get("maxLength").asInt()
-                + ")"
-                + where);
-      }
-      if (schema.has("pattern")
-          && !Pattern.compile(schema.get("pattern").asText()).matcher(s).find()) {
-        errors.add("ECMA 262 regex does not match input string" + where);
-      }
-    }
-    if (value.isNumber()) {
-      double d = value.doubleValue();
-      if (schema.has("minimum") && d < schema.get("minimum").asDouble()) {
-        errors.add(
-            "numeric instance is lower than the required minimum (minimum: "
-                + schema.get("minimum").asText()
-                + ", found: "
-                + value.asText()
-                + ")"
-                + where);
-      }
-      if (schema.has("maximum") && d > schema.get("maximum").asDouble()) {
-        errors.add(
-            "numeric instance is greater than the required maximum (maximum: "
-                + schema.get("maximum").asText()
-                + ", found: "
-                + value.asText()
-                + ")"
-                + where);
-      }
-    }
-    if (value.isObject()) {
-      JsonNode required = schema.get("required");
-      if (required != null) {
-        List<String> missing = new ArrayList<>();
-        for (JsonNode r : required) {
-          if (!value.has(r.asText())) {
-            missing.add("\"" + r.asText() + "\"");
-          }
-        }
-        if (!missing.isEmpty()) {
-          errors.add("object has missing required properties (" + missing + ")" + where);
-        }
-      }
-      JsonNode properties = schema.get("properties");
-      JsonNode additional = schema.get("additionalProperties");
-      Iterator<String> names = value.fieldNames();
-      while (names.hasNext()) {
-        String name = names.next();
-        JsonNode propertySchema = properties == null ? null : properties.get(name);
-        if (propertySchema != null) {
-          check(propertySchema, value.get(name), at + "/" + name, errors);
-        } else if (additional != null && additional.isBoolean() && !additional.asBoolean()) {
-          errors.add(
-              "object instance has properties which are not allowed by the schema: [\""
-                  + name
-                  + "\"]"
-                  + where);
-        }
-      }
-    }
-    if (value.isArray() && schema.has("items")) {
-      int i = 0;
-      for (JsonNode item : value) {
-        check(schema.get("items"), item, at + "/" + i++, errors);
-      }
-    }
+              + typeOf(instance)
+              + ") does not match any allowed primitive type (allowed: ["
+              + limit
+              + "])"
+              + where;
+      case "maxLength" ->
+          "string is too long (length: "
+              + length(instance)
+              + ", maximum allowed: "
+              + limit.asText()
+              + ")"
+              + where;
+      case "minLength" ->
+          "string is too short (length: "
+              + length(instance)
+              + ", required minimum: "
+              + limit.asText()
+              + ")"
+              + where;
+      case "pattern" ->
+          "ECMA 262 regex \"" + limit.asText() + "\" does not match input string" + where;
+      case "minimum" ->
+          "numeric instance is lower than the required minimum (minimum: "
+              + limit.asText()
+              + ", found: "
+              + instance.asText()
+              + ")"
+              + where;
+      case "maximum" ->
+          "numeric instance is greater than the required maximum (maximum: "
+              + limit.asText()
+              + ", found: "
+              + instance.asText()
+              + ")"
+              + where;
+      case "additionalProperties" ->
+          "object instance has properties which are not allowed by the schema: [\""
+              + e.getProperty()
+              + "\"]"
+              + where;
+      case "enum" -> "instance value (" + instance + ") not found in enum" + where;
+      default -> e.getMessage() + where;
+    };
   }
 
-  private static boolean typeMatches(JsonNode type, JsonNode value) {
-    if (type.isArray()) {
-      for (JsonNode t : type) {
-        if (typeMatches(t, value)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return switch (type.asText()) {
-      case "object" -> value.isObject();
-      case "array" -> value.isArray();
-      case "string" -> value.isTextual();
-      case "number" -> value.isNumber();
-      case "integer" ->
-          value.isIntegralNumber()
-              || (value.isNumber() && value.doubleValue() == Math.rint(value.doubleValue()));
-      case "boolean" -> value.isBoolean();
-      case "null" -> value.isNull();
-      default -> true;
-    };
+  private static String where(Error e) {
+    String at = String.valueOf(e.getInstanceLocation());
+    return at.isEmpty() || at.equals("$") ? "" : " at '" + at + "'";
+  }
+
+  private static int length(JsonNode text) {
+    String s = text.asText();
+    return s.codePointCount(0, s.length());
   }
 
   private static String typeOf(JsonNode value) {
@@ -166,5 +127,23 @@ public final class SchemaValidator {
       return "boolean";
     }
     return "null";
+  }
+
+  /** The model as API Gateway's import keeps it: type lists removed, everywhere. */
+  static JsonNode imported(JsonNode model) {
+    JsonNode copy = model.deepCopy();
+    strip(copy);
+    return copy;
+  }
+
+  private static void strip(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      if (object.path("type").isArray()) {
+        object.remove("type");
+      }
+    }
+    for (JsonNode child : node) {
+      strip(child);
+    }
   }
 }

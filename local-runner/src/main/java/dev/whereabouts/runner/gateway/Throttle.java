@@ -1,8 +1,8 @@
 package dev.whereabouts.runner.gateway;
 
 /**
- * API Gateway's throttling: a token bucket per stage (and per method where the template says so)
- * that refills at {@code rate} requests per second up to {@code burst}.
+ * One API Gateway throttling bucket (Throttles gives each method its own) that refills at {@code
+ * rate} requests per second up to {@code burst}.
  */
 public final class Throttle {
   /** A limit as the template states it. */

@@ -22,9 +22,10 @@ import java.util.function.Consumer;
  * shared with other functions or other environments), one handler instance, one thread, one request
  * at a time.
  *
- * <p>Events go in and results come out as JSON, turned into the function's own event classes by the
- * same serializers the Lambda Java runtime uses ({@code aws-lambda-java-serialization}), so a
- * handler sees exactly what it would see on Lambda.
+ * <p>Events go in and results come out as JSON: a {@code RequestStreamHandler} gets the bytes and
+ * writes its result's bytes; any other handler gets the event turned into its own event class by
+ * the same serializers the Lambda Java runtime uses ({@code aws-lambda-java-serialization}). Either
+ * way a handler sees exactly what it would see on Lambda.
  */
 final class ExecutionEnvironment implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -112,6 +113,15 @@ final class ExecutionEnvironment implements AutoCloseable {
     Future<String> call =
         thread.submit(
             () -> {
+              if (code.streaming) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                code.method.invoke(
+                    handler,
+                    new ByteArrayInputStream(eventJson.getBytes(StandardCharsets.UTF_8)),
+                    out,
+                    context(requestId, deadline));
+                return out.toString(StandardCharsets.UTF_8);
+              }
               Object input =
                   code.input()
                       .fromJson(

@@ -3,6 +3,8 @@ package dev.whereabouts.runner.lambda;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -20,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FunctionCode implements AutoCloseable {
   private static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
   private static final String LOGGER = "com.amazonaws.services.lambda.runtime.LambdaLogger";
+  private static final String STREAM_HANDLER =
+      "com.amazonaws.services.lambda.runtime.RequestStreamHandler";
 
   final FunctionConfig config;
   final long generation;
@@ -29,6 +33,13 @@ final class FunctionCode implements AutoCloseable {
   final Class<?> inputType;
   final Class<?> contextType;
   final Class<?> loggerType;
+
+  /**
+   * Whether the handler is a {@code RequestStreamHandler}: it gets the event's bytes and writes its
+   * result's bytes, and no serializer of the runtime's is involved, as on Lambda.
+   */
+  final boolean streaming;
+
   private final PojoSerializer<Object> input;
   private final Map<Class<?>, PojoSerializer<Object>> outputs = new ConcurrentHashMap<>();
 
@@ -49,15 +60,32 @@ final class FunctionCode implements AutoCloseable {
       this.handlerType = Class.forName(config.handlerClass(), false, loader);
       this.contextType = Class.forName(CONTEXT, false, loader);
       this.loggerType = Class.forName(LOGGER, false, loader);
-      this.method = handlerMethod();
-      this.inputType = inputType(handlerType, method);
-      this.input = (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(inputType, loader);
+      this.streaming = streamHandler();
+      this.method = streaming ? streamMethod() : handlerMethod();
+      this.inputType = streaming ? byte[].class : inputType(handlerType, method);
+      this.input =
+          streaming
+              ? null
+              : (PojoSerializer<Object>) LambdaEventSerializers.serializerFor(inputType, loader);
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       close();
       throw new FunctionInitException(
           config.name() + ": cannot load " + config.handler() + " from " + config.jar() + ": " + e,
           e);
     }
+  }
+
+  private boolean streamHandler() {
+    try {
+      return Class.forName(STREAM_HANDLER, false, loader).isAssignableFrom(handlerType);
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  private Method streamMethod() throws NoSuchMethodException {
+    return handlerType.getMethod(
+        config.handlerMethod(), InputStream.class, OutputStream.class, contextType);
   }
 
   private Method handlerMethod() {

@@ -1,13 +1,17 @@
 package dev.whereabouts.shared.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.store.VersionConflict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -46,8 +50,60 @@ public final class HttpFunction {
     return routes.keySet();
   }
 
+  /**
+   * Handles one API Gateway proxy event given as bytes, as Lambda hands them to a {@code
+   * RequestStreamHandler}, and writes the proxy response JSON. Throws only when the bytes are not
+   * an event at all, which API Gateway never sends.
+   */
+  public void handle(InputStream event, OutputStream response, Context context) throws IOException {
+    write(handle(ProxyEvent.read(event), context), response);
+  }
+
+  /**
+   * Serves synthetic events for SnapStart priming ({@code snapstart.Priming}), from their bytes to
+   * the response's bytes, and drops the answers; the next real request still counts as the
+   * environment's cold start.
+   */
+  public void prime(byte[]... events) {
+    for (byte[] event : events) {
+      try {
+        write(handle(ProxyEvent.read(event), null), OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    cold.set(true);
+  }
+
+  /**
+   * A synthetic REST proxy event for priming: {@code method} on {@code resource} with a {@code
+   * userId} path parameter (null for none), from {@code caller} (the authorizer's context; null for
+   * none), with a JSON body (null for none).
+   */
+  public static byte[] primingEvent(
+      String method, String resource, String userId, String caller, String jsonBody) {
+    ObjectNode event = Json.object();
+    event.put("resource", resource);
+    event.put("httpMethod", method);
+    ObjectNode headers = event.putObject("headers");
+    headers.put("Content-Type", "application/json");
+    headers.put("X-Forwarded-Proto", "https");
+    if (userId != null) {
+      event.putObject("pathParameters").put("userId", userId);
+    }
+    ObjectNode context = event.putObject("requestContext");
+    context.put("requestId", "snapstart-priming");
+    context.put("stage", "priming");
+    if (caller != null) {
+      context.putObject("authorizer").put("principalId", caller).put("userId", caller);
+    }
+    event.put("body", jsonBody);
+    event.put("isBase64Encoded", false);
+    return Json.write(event).getBytes(StandardCharsets.UTF_8);
+  }
+
   /** Handles one API Gateway proxy event. Never throws. */
-  public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
+  public Response handle(ProxyEvent event, Context context) {
     long start = System.nanoTime();
     boolean coldStart = cold.getAndSet(false);
     String functionName = context != null ? context.getFunctionName() : service;
@@ -123,7 +179,7 @@ public final class HttpFunction {
                 "correlationId", request.correlationId(),
                 "function", functionName))
         .ifPresent(System.out::println);
-    return toEvent(response);
+    return response;
   }
 
   private static Response internalError(Log log, Request request, RuntimeException e) {
@@ -149,14 +205,21 @@ public final class HttpFunction {
     return new Response(problem.status(), headers, Json.write(body));
   }
 
-  private static APIGatewayProxyResponseEvent toEvent(Response response) {
-    APIGatewayProxyResponseEvent event = new APIGatewayProxyResponseEvent();
-    event.setStatusCode(response.status());
-    event.setHeaders(new LinkedHashMap<>(response.headers()));
-    event.setIsBase64Encoded(false);
-    if (response.body() != null) {
-      event.setBody(response.body());
+  /** Writes a response as the REST API proxy integration's response JSON. */
+  static void write(Response response, OutputStream out) throws IOException {
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("statusCode", response.status());
+      g.writeObjectFieldStart("headers");
+      for (Map.Entry<String, String> header : response.headers().entrySet()) {
+        g.writeStringField(header.getKey(), header.getValue());
+      }
+      g.writeEndObject();
+      if (response.body() != null) {
+        g.writeStringField("body", response.body());
+      }
+      g.writeBooleanField("isBase64Encoded", false);
+      g.writeEndObject();
     }
-    return event;
   }
 }

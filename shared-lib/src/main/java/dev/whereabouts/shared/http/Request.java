@@ -1,6 +1,5 @@
 package dev.whereabouts.shared.http;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.metrics.Metrics;
@@ -80,7 +79,7 @@ public final class Request {
   }
 
   /** Reads the envelope of a REST API proxy event. Never throws for anything a client sends. */
-  public static Request from(APIGatewayProxyRequestEvent event, Metrics metrics) {
+  public static Request from(ProxyEvent event, Metrics metrics) {
     return from(event, metrics, -1);
   }
 
@@ -89,36 +88,27 @@ public final class Request {
    *
    * @param remainingMillis the invocation's remaining time (Lambda's Context), or -1 if unknown
    */
-  public static Request from(
-      APIGatewayProxyRequestEvent event, Metrics metrics, long remainingMillis) {
+  public static Request from(ProxyEvent event, Metrics metrics, long remainingMillis) {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    if (event.getHeaders() != null) {
-      event.getHeaders().forEach((k, v) -> headers.put(k, v == null ? "" : v));
-    }
-    APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
-    String requestId =
-        context != null && context.getRequestId() != null
-            ? context.getRequestId()
-            : UUID.randomUUID().toString();
+    headers.putAll(event.headers());
+    String requestId = event.requestId() != null ? event.requestId() : UUID.randomUUID().toString();
     String correlationId =
         validCorrelationId(headers.get("X-Correlation-Id"))
-            .or(() -> validCorrelationId(authorizerValue(context, "correlationId")))
+            .or(() -> validCorrelationId(event.authorizer().get("correlationId")))
             .orElseGet(() -> UUID.randomUUID().toString());
     return new Request(
-        nonNull(event.getHttpMethod()).toUpperCase(Locale.ROOT),
-        nonNull(event.getResource()),
-        event.getPathParameters() == null ? Map.of() : Map.copyOf(event.getPathParameters()),
+        nonNull(event.httpMethod()).toUpperCase(Locale.ROOT),
+        nonNull(event.resource()),
+        Map.copyOf(event.pathParameters()),
         headers,
         bodyBytes(event),
         requestId,
         correlationId,
-        caller(context),
-        context == null ? "" : nonNull(context.getApiId()),
-        context == null ? "" : nonNull(context.getStage()),
-        context == null ? "" : nonNull(context.getDomainName()),
-        context == null || context.getIdentity() == null
-            ? ""
-            : nonNull(context.getIdentity().getSourceIp()),
+        caller(event.authorizer()),
+        nonNull(event.apiId()),
+        nonNull(event.stage()),
+        nonNull(event.domainName()),
+        nonNull(event.sourceIp()),
         metrics,
         remainingMillis < 0 ? Long.MIN_VALUE : System.nanoTime() + remainingMillis * 1_000_000);
   }
@@ -133,23 +123,16 @@ public final class Request {
         : Optional.empty();
   }
 
-  private static Object authorizerValue(
-      APIGatewayProxyRequestEvent.ProxyRequestContext context, String name) {
-    return context == null || context.getAuthorizer() == null
-        ? null
-        : context.getAuthorizer().get(name);
-  }
-
   private static String nonNull(String value) {
     return value == null ? "" : value;
   }
 
-  private static byte[] bodyBytes(APIGatewayProxyRequestEvent event) {
-    String body = event.getBody();
+  private static byte[] bodyBytes(ProxyEvent event) {
+    String body = event.body();
     if (body == null) {
       return new byte[0];
     }
-    if (Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+    if (event.base64Encoded()) {
       // API Gateway sends a body that is not UTF-8 text as base64: these are the client's exact
       // bytes, decoded strictly later. A body that is not base64 at all is no body we can trust.
       try {
@@ -175,16 +158,12 @@ public final class Request {
     }
   }
 
-  private static Optional<String> caller(APIGatewayProxyRequestEvent.ProxyRequestContext context) {
-    if (context == null || context.getAuthorizer() == null) {
-      return Optional.empty();
-    }
-    Map<String, Object> authorizer = context.getAuthorizer();
-    Object userId = authorizer.get("userId");
+  private static Optional<String> caller(Map<String, String> authorizer) {
+    String userId = authorizer.get("userId");
     if (userId == null) {
       userId = authorizer.get("principalId");
     }
-    return userId instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
+    return userId != null && !userId.isEmpty() ? Optional.of(userId) : Optional.empty();
   }
 
   /** {@code "PUT /locations/{userId}"}: the method and the API Gateway resource. */

@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.validation.Utf8;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
  * The one configured {@link ObjectMapper} and the strict reading of request bodies.
@@ -124,12 +126,52 @@ public final class Json {
     return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
-  /** Serializes a tree to a compact JSON string. */
+  /**
+   * Serializes a tree to a compact JSON string, token by token: the same text as the mapper would
+   * write, without the mapper's serializer machinery, whose first use loads a few hundred classes
+   * on a function's first request (docs/performance.md).
+   */
   public static String write(JsonNode node) {
-    try {
-      return MAPPER.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      writeTree(g, node);
+    } catch (IOException e) {
       throw new IllegalStateException("a JSON tree could not be written", e);
+    }
+    return out.toString();
+  }
+
+  private static void writeTree(JsonGenerator g, JsonNode node) throws IOException {
+    switch (node.getNodeType()) {
+      case OBJECT -> {
+        g.writeStartObject();
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+          g.writeFieldName(field.getKey());
+          writeTree(g, field.getValue());
+        }
+        g.writeEndObject();
+      }
+      case ARRAY -> {
+        g.writeStartArray();
+        for (JsonNode element : node) {
+          writeTree(g, element);
+        }
+        g.writeEndArray();
+      }
+      case STRING -> g.writeString(node.textValue());
+      case BOOLEAN -> g.writeBoolean(node.booleanValue());
+      case NULL, MISSING -> g.writeNull();
+      case NUMBER -> {
+        switch (node.numberType()) {
+          case INT -> g.writeNumber(node.intValue());
+          case LONG -> g.writeNumber(node.longValue());
+          case BIG_INTEGER -> g.writeNumber(node.bigIntegerValue());
+          case FLOAT -> g.writeNumber(node.floatValue());
+          case DOUBLE -> g.writeNumber(node.doubleValue());
+          default -> g.writeNumber(node.decimalValue());
+        }
+      }
+      default -> MAPPER.writeTree(g, node); // binary and POJO nodes: none in this project
     }
   }
 }

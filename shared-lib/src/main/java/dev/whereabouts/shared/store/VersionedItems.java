@@ -1,6 +1,7 @@
 package dev.whereabouts.shared.store;
 
 import dev.whereabouts.shared.json.Timestamps;
+import dev.whereabouts.shared.snapstart.Priming;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -46,6 +47,11 @@ public final class VersionedItems {
     this.dynamoDb = dynamoDb;
     this.table = table;
     this.keyName = keyName;
+  }
+
+  /** SnapStart priming: one read of a key no item has (see {@code snapstart.Priming}). */
+  public void prime() {
+    Priming.readAbsentKey(dynamoDb, table, keyName);
   }
 
   /** The stored item, read consistently. */

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.SecretScan;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -59,18 +62,24 @@ class HttpFunctionTest {
                 throw Problem.tooManyRequests("slow down", Duration.ofMillis(1500));
               }));
 
+  private static APIGatewayProxyResponseEvent handle(
+      HttpFunction function, APIGatewayProxyRequestEvent event, Context context) {
+    return StreamInvocations.call(function::handle, event, context);
+  }
+
   private static JsonNode body(APIGatewayProxyResponseEvent response) throws Exception {
     return Json.MAPPER.readTree(response.getBody());
   }
 
   private APIGatewayProxyResponseEvent get(String resource, String path) {
-    return function.handle(ApiEvents.request("GET", resource, path).build(), null);
+    return handle(function, ApiEvents.request("GET", resource, path).build(), null);
   }
 
   @Test
   void answersTheRouteWithRequestAndCorrelationIds() throws Exception {
     APIGatewayProxyResponseEvent response =
-        function.handle(
+        handle(
+            function,
             ApiEvents.request("GET", "/things/{userId}", "/things/abc")
                 .pathParameter("userId", "abc")
                 .header("X-Correlation-Id", "client-chosen.id_1")
@@ -86,7 +95,8 @@ class HttpFunctionTest {
   @Test
   void aMalformedCorrelationIdIsReplaced() {
     APIGatewayProxyResponseEvent response =
-        function.handle(
+        handle(
+            function,
             ApiEvents.request("GET", "/things/{userId}", "/things/abc")
                 .pathParameter("userId", "abc")
                 .header("X-Correlation-Id", "has spaces and <html>")
@@ -108,7 +118,8 @@ class HttpFunctionTest {
   @Test
   void problemsCarryTheRfc9457FieldsAndTheRequestId() throws Exception {
     APIGatewayProxyResponseEvent response =
-        function.handle(
+        handle(
+            function,
             ApiEvents.request("GET", "/things/{userId}", "/things/X")
                 .pathParameter("userId", "X")
                 .build(),
@@ -144,7 +155,7 @@ class HttpFunctionTest {
   @Test
   void aFailedConditionalWriteIsA412Problem() throws Exception {
     APIGatewayProxyResponseEvent response =
-        function.handle(ApiEvents.request("PUT", "/stale", "/stale").build(), null);
+        handle(function, ApiEvents.request("PUT", "/stale", "/stale").build(), null);
     assertEquals(412, response.getStatusCode());
     assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));
     assertEquals(
@@ -160,8 +171,10 @@ class HttpFunctionTest {
   void bodiesOver16KiBAre413() {
     String big = "{\"a\":\"" + "x".repeat(16 * 1024) + "\"}";
     APIGatewayProxyResponseEvent response =
-        function.handle(
-            ApiEvents.request("PUT", "/things/{userId}", "/things/abc").json(big).build(), null);
+        handle(
+            function,
+            ApiEvents.request("PUT", "/things/{userId}", "/things/abc").json(big).build(),
+            null);
     assertEquals(413, response.getStatusCode());
   }
 
@@ -180,7 +193,7 @@ class HttpFunctionTest {
     if (contentType != null) {
       event.header("Content-Type", contentType);
     }
-    return function.handle(event.build(), null);
+    return handle(function, event.build(), null);
   }
 
   @Test
@@ -189,7 +202,8 @@ class HttpFunctionTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      function.handle(
+      handle(
+          function,
           ApiEvents.request("GET", "/things/{userId}", "/things/abc")
               .pathParameter("userId", "abc")
               .caller("abc")
@@ -235,8 +249,8 @@ class HttpFunctionTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      fresh.handle(ApiEvents.request("GET", "/x", "/x").build(), null);
-      fresh.handle(ApiEvents.request("GET", "/x", "/x").build(), null);
+      handle(fresh, ApiEvents.request("GET", "/x", "/x").build(), null);
+      handle(fresh, ApiEvents.request("GET", "/x", "/x").build(), null);
     } finally {
       System.setOut(original);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -20,7 +21,7 @@ class RequestBodyTest {
   }
 
   private static Request request(APIGatewayProxyRequestEvent event) {
-    return Request.from(event, new Metrics("t"));
+    return Request.from(StreamInvocations.proxyEvent(event), new Metrics("t"));
   }
 
   private static APIGatewayProxyRequestEvent base64(byte[] bytes) {

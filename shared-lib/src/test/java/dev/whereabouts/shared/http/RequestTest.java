@@ -3,16 +3,22 @@ package dev.whereabouts.shared.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.StreamInvocations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestTest {
+  private static Request from(APIGatewayProxyRequestEvent event, Metrics metrics) {
+    return Request.from(StreamInvocations.proxyEvent(event), metrics);
+  }
+
   private static Request withIfMatch(String value) {
-    return Request.from(
+    return from(
         ApiEvents.request("PUT", "/x", "/x").header("If-Match", value).build(), new Metrics("t"));
   }
 
@@ -22,8 +28,7 @@ class RequestTest {
     assertEquals(Precondition.exists(), withIfMatch("*").precondition());
     assertEquals(
         Precondition.none(),
-        Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t"))
-            .precondition());
+        from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t")).precondition());
   }
 
   @ParameterizedTest
@@ -35,11 +40,10 @@ class RequestTest {
 
   @Test
   void anonymousCallersAre401AndOthersAre403() {
-    Request anonymous =
-        Request.from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t"));
+    Request anonymous = from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t"));
     assertEquals(401, assertThrows(Problem.class, () -> anonymous.requireOwner("abc")).status());
     Request other =
-        Request.from(ApiEvents.request("PUT", "/x", "/x").caller("bob").build(), new Metrics("t"));
+        from(ApiEvents.request("PUT", "/x", "/x").caller("bob").build(), new Metrics("t"));
     assertEquals(403, assertThrows(Problem.class, () -> other.requireOwner("abc")).status());
     assertEquals("bob", other.requireOwner("bob"));
   }
@@ -47,7 +51,7 @@ class RequestTest {
   @Test
   void headersAreCaseInsensitive() {
     Request r =
-        Request.from(
+        from(
             ApiEvents.request("GET", "/x", "/x").header("x-correlation-id", "abc").build(),
             new Metrics("t"));
     assertEquals("abc", r.correlationId());
@@ -57,6 +61,6 @@ class RequestTest {
   void base64BodiesAreDecodedBeforeTheSizeCheck() {
     var event = ApiEvents.request("PUT", "/x", "/x").json("eyJhIjoxfQ==").build();
     event.setIsBase64Encoded(true);
-    assertEquals(1, Request.from(event, new Metrics("t")).jsonBody().get("a").asInt());
+    assertEquals(1, from(event, new Metrics("t")).jsonBody().get("a").asInt());
   }
 }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.http.Problem;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -57,5 +59,21 @@ class JsonTest {
     assertEquals(
         "2026-11-23T10:15:30.123Z",
         Timestamps.format(Instant.parse("2026-11-23T10:15:30.123456Z")));
+  }
+
+  @Test
+  void writeGivesTheMappersTextForEveryNodeTypeUsedHere() throws Exception {
+    ObjectNode tree = Json.object();
+    tree.put("text", "é \" \\ \u0001 😀");
+    tree.put("int", 7);
+    tree.put("long", 9_007_199_254_740_993L);
+    tree.put("double", 52.520008);
+    tree.put("decimal", new BigDecimal("13.40"));
+    tree.put("yes", true);
+    tree.putNull("nothing");
+    tree.putArray("list").add(1).add("two").addObject().put("three", 3.5);
+    tree.putObject("empty");
+
+    assertEquals(Json.MAPPER.writeValueAsString(tree), Json.write(tree));
   }
 }
