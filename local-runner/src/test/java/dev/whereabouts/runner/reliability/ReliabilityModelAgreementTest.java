@@ -47,6 +47,7 @@ class ReliabilityModelAgreementTest {
     List<String> disagreements = new ArrayList<>();
     Map<String, int[]> verdicts = new TreeMap<>();
     int functionOnly = 0;
+    int untypedOnly = 0;
     try {
       for (ApiRoute route : suite.routes()) {
         if (route.bodySchema().isEmpty()) {
@@ -81,6 +82,10 @@ class ReliabilityModelAgreementTest {
             functionOnly++;
             continue;
           }
+          if (modelAccepts && !functionAccepts && nonStringNullable(parsed)) {
+            untypedOnly++;
+            continue;
+          }
           if (modelAccepts != functionAccepts && disagreements.size() < 20) {
             disagreements.add(
                 route.key()
@@ -108,7 +113,11 @@ class ReliabilityModelAgreementTest {
         " ["
             + functionOnly
             + " bodies with a control character in a text field: only the function refuses them,"
-            + " the models have no rule for it]");
+            + " the models have no rule for it]"
+            + " ["
+            + untypedOnly
+            + " bodies with a non-string name or bio: the models leave these nullable fields"
+            + " untyped (see template.yaml), the function refuses them]");
     System.out.println(summary);
     for (int[] t : verdicts.values()) {
       assertTrue(t[0] > 0 && t[3] > 0, "the generator reaches both verdicts: " + summary);
@@ -132,6 +141,23 @@ class ReliabilityModelAgreementTest {
         if (text.codePoints().anyMatch(c -> c <= 0x1F || (c >= 0x7F && c <= 0x9F))) {
           return true;
         }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code name} and {@code bio} may be a string or null; API Gateway's model import drops a type
+   * list, so the template leaves them untyped and only the function checks their type.
+   */
+  private static boolean nonStringNullable(JsonNode body) {
+    if (!body.isObject()) {
+      return false;
+    }
+    for (String field : new String[] {"name", "bio"}) {
+      JsonNode v = body.get(field);
+      if (v != null && !v.isNull() && !v.isTextual()) {
+        return true;
       }
     }
     return false;
