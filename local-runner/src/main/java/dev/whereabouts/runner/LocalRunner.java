@@ -3,6 +3,9 @@ package dev.whereabouts.runner;
 import com.sun.net.httpserver.HttpServer;
 import dev.whereabouts.engine.DynamoDbEngine;
 import dev.whereabouts.engine.EngineException;
+import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
+import dev.whereabouts.runner.cloudwatch.MetricStore;
+import dev.whereabouts.runner.cloudwatch.ScaledClock;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
 import dev.whereabouts.runner.dynamodb.SigningRelay;
@@ -28,6 +31,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
@@ -53,12 +57,19 @@ public final class LocalRunner implements AutoCloseable {
   /** The account id in local ARNs. */
   public static final String ACCOUNT_ID = "000000000000";
 
+  /** The stack name {@code AWS::StackName} resolves to. */
+  public static final String STACK_NAME = "local";
+
   /** The API id in local ARNs and request contexts. */
   public static final String API_ID = "local";
 
   private final RunnerOptions options;
   private final Console console;
-  private final LocalMetrics metrics = new LocalMetrics();
+  private final LocalMetrics metrics =
+      new LocalMetrics(new MetricStore(ScaledClock.fromSystemProperty()));
+  private LocalCloudWatch cloudWatch;
+  private boolean banner = true;
+  private dev.whereabouts.runner.console.LogFile logFile;
   private DynamoDbEngine engine;
   private URI dynamoDbEndpoint;
   private Tables tables;
@@ -92,6 +103,23 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("fault")) {
+      System.exit(FaultCommand.run(args, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("invoke")) {
+      PrintStream stdout = System.out;
+      System.exit(InvokeCommand.run(args, System.in, stdout, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("logs")) {
+      System.exit(LogsCommand.run(args, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("generate-event")) {
+      System.exit(GenerateEventCommand.run(args, System.out, System.err));
+      return;
+    }
     RunnerOptions options;
     try {
       options = RunnerOptions.parse(args);
@@ -148,6 +176,31 @@ public final class LocalRunner implements AutoCloseable {
     return "LOCAL" + function.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
   }
 
+  /** A runner for one {@code invoke}: no banner, everything it prints goes to {@code out}. */
+  static LocalRunner createQuiet(RunnerOptions options, PrintStream out) {
+    LocalRunner r = new LocalRunner(options, out);
+    r.banner = false;
+    return r;
+  }
+
+  /** The template's functions. */
+  public java.util.Set<String> functions() {
+    return java.util.Collections.unmodifiableSet(pools.keySet());
+  }
+
+  /** Invokes {@code function} once with {@code eventJson}, as the gateway would. */
+  public dev.whereabouts.runner.lambda.Invocation invoke(String function, String eventJson)
+      throws dev.whereabouts.runner.lambda.FunctionInitException {
+    var invocation = pools.get(function).invoke(eventJson, java.util.UUID.randomUUID().toString());
+    metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
+    return invocation;
+  }
+
+  /** The local CloudWatch (alarms, faults), for tests. */
+  public LocalCloudWatch cloudWatch() {
+    return cloudWatch;
+  }
+
   /** The metrics, for tests. */
   public LocalMetrics metrics() {
     return metrics;
@@ -166,6 +219,14 @@ public final class LocalRunner implements AutoCloseable {
   /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
+    Path logs = LogsCommand.logDir(options.dataDir(), options.port());
+    try {
+      logFile =
+          new dev.whereabouts.runner.console.LogFile(logs, 10L << 20, java.time.Clock.systemUTC());
+      console.logTo(logFile);
+    } catch (IOException e) {
+      throw new StartupException("cannot write the log in " + logs + ": " + e.getMessage());
+    }
     Suite suite =
         SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
     for (Suite.Function f : suite.functions()) {
@@ -179,7 +240,28 @@ public final class LocalRunner implements AutoCloseable {
                 + " -am");
       }
     }
+    long step =
+        step(
+            started,
+            started,
+            String.format(
+                "template read: %d functions, %d routes, %d tables, %d alarms and dashboards",
+                suite.functions().size(),
+                suite.routes().size(),
+                suite.tables().size(),
+                suite.monitoring().size()));
     startDynamoDb(suite);
+    step = step(started, step, "DynamoDB engine and tables ready");
+
+    metrics.api(STACK_NAME, suite.stage());
+    try {
+      cloudWatch =
+          new LocalCloudWatch(
+              suite, STACK_NAME, metrics.store(), pools, dynamoDbEndpoint, console::runner);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
+    }
+    step = step(started, step, "alarms and dashboard read, DynamoDB tap listening");
 
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
     SecureRandom random = new SecureRandom();
@@ -196,7 +278,8 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_DEFAULT_REGION", suite.region());
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
+      // Through the tap, which publishes AWS/DynamoDB metrics and injects table faults.
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", cloudWatch.dynamoDbEndpoint().toString());
       // API Gateway's execute API is this runner: a function calling its own API (profile ->
       // location) derives the URL from its request context's API id and stage, never from Host.
       env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + options.port());
@@ -276,12 +359,20 @@ public final class LocalRunner implements AutoCloseable {
               exchange.getResponseBody().write(body);
               exchange.close();
             }));
+    step(
+        started,
+        step,
+        pools.size() + " functions ready (each loads in its first request: a cold start)");
+    cloudWatch.register(http);
     http.createContext("/", gateway);
     console.install();
     http.start();
     guard =
         new RequestLineGuard(publicSocket, http.getAddress(), gatewayResponses, console::runner);
-    printBanner(suite, (System.nanoTime() - started) / 1e6);
+    cloudWatch.start();
+    if (banner) {
+      printBanner(suite, (System.nanoTime() - started) / 1e6);
+    }
   }
 
   /**
@@ -397,6 +488,20 @@ public final class LocalRunner implements AutoCloseable {
     return labels.length >= 4 && labels[0].startsWith("dynamodb") ? labels[1] : fallback;
   }
 
+  /**
+   * Prints one start-up step as it ends, with the time since start and its own, so a slow start
+   * says where it is.
+   *
+   * @return now, the next step's start
+   */
+  private long step(long started, long stepStarted, String what) {
+    long now = System.nanoTime();
+    console.runner(
+        String.format(
+            "[%5.0f ms] %s (%.0f ms)", (now - started) / 1e6, what, (now - stepStarted) / 1e6));
+    return now;
+  }
+
   private void printBanner(Suite suite, double startMs) {
     String base = baseUrl();
     console.runner(
@@ -414,6 +519,17 @@ public final class LocalRunner implements AutoCloseable {
     console.runner(
         "  GET     /_local/metrics              invocations, cold starts, durations, custom metrics,"
             + " gateway time");
+    console.runner(
+        "  GET     /_local/alarms               the template's alarms, as ops status shows them");
+    console.runner(
+        "  POST    /_local/faults               inject faults (or: java -jar local-runner.jar fault --help)");
+    console.runner(cloudWatch.describe());
+    console.runner("dashboard: " + base + "/_local/dashboard");
+    console.runner(
+        "logs: "
+            + dev.whereabouts.runner.console.LogFile.current(
+                LogsCommand.logDir(options.dataDir(), options.port()))
+            + " (search them: java -jar local-runner/target/local-runner.jar logs --help)");
     console.runner("try it:");
     for (String line : CurlSession.lines(base)) {
       console.runner("  " + line);
@@ -427,6 +543,16 @@ public final class LocalRunner implements AutoCloseable {
     }
     if (http != null) {
       http.stop(0);
+    }
+    if (cloudWatch != null) {
+      cloudWatch.close();
+    }
+    if (logFile != null) {
+      logFile.close();
+      if (options.dataDir().isEmpty()) {
+        // In-memory data, ephemeral log: the temporary folder goes with the runner.
+        logFile.deleteFolder();
+      }
     }
     if (workers != null) {
       workers.shutdownNow();

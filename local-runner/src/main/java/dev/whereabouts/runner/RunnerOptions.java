@@ -49,7 +49,15 @@ public record RunnerOptions(
         --help                       this text
 
       While it runs: GET /_local/metrics shows invocations, errors, cold starts, duration
-      percentiles, the custom metrics and the gateway's own time per request. Ctrl-C stops it.
+      percentiles, the custom metrics and the gateway's own time per request;
+      /_local/dashboard draws the template's dashboard and alarms. Ctrl-C stops it.
+
+      Other commands (each with --help):
+        invoke FUNCTION --event FILE|-   invoke one function once and print its result
+        generate-event METHOD PATH       the gateway's event for a route, for invoke
+        fault ...                        inject or lift a fault in a running runner
+        logs [--function F] [--request-id R] [--since 10m] [--follow] ...
+                                         search the functions' and the runner's log lines
       """;
 
   /** A command line that cannot be run. */

@@ -30,6 +30,9 @@ public final class FunctionPool implements AutoCloseable {
   private final Consumer<Runnable> output;
   private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
   private final AtomicInteger created = new AtomicInteger();
+  private final AtomicInteger busy = new AtomicInteger();
+  private final AtomicInteger peak = new AtomicInteger();
+  private volatile FunctionFault fault = FunctionFault.NONE;
   private long generation;
   private FileTime jarTime;
   private FunctionCode code;
@@ -57,6 +60,73 @@ public final class FunctionPool implements AutoCloseable {
    * @throws FunctionInitException when a needed new environment cannot be created
    */
   public Invocation invoke(String eventJson, String requestId) throws FunctionInitException {
+    peak.accumulateAndGet(busy.incrementAndGet(), Math::max);
+    try {
+      return invokeWithFault(eventJson, requestId);
+    } finally {
+      busy.decrementAndGet();
+    }
+  }
+
+  private Invocation invokeWithFault(String eventJson, String requestId)
+      throws FunctionInitException {
+    FunctionFault f = fault;
+    if (f.none()) {
+      return invokeInEnvironment(eventJson, requestId);
+    }
+    long timeoutMs = config.timeout().toMillis();
+    long delay = Math.min(f.latencyMs(), timeoutMs);
+    if (delay > 0) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (f.latencyMs() >= timeoutMs) {
+      return new Invocation(
+          null,
+          "Sandbox.Timedout",
+          "Task timed out after " + timeoutMs / 1000.0 + " seconds (injected latency)",
+          true,
+          delay,
+          0);
+    }
+    if (f.failureRate() > 0
+        && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f.failureRate()) {
+      return new Invocation(
+          null, FunctionFault.ERROR_TYPE, "failure injected by the local runner", false, delay, 0);
+    }
+    Invocation r = invokeInEnvironment(eventJson, requestId);
+    return new Invocation(
+        r.payload(),
+        r.errorType(),
+        r.errorMessage(),
+        r.timedOut(),
+        r.durationMs() + delay,
+        r.initMs());
+  }
+
+  /** The fault injected into this function's invocations from now on. */
+  public void inject(FunctionFault fault) {
+    this.fault = fault;
+  }
+
+  /** The fault injected now. */
+  public FunctionFault fault() {
+    return fault;
+  }
+
+  /**
+   * The most invocations in flight at once since the last call (CloudWatch's {@code
+   * ConcurrentExecutions}); starts the next interval at those in flight now.
+   */
+  public int takePeakConcurrency() {
+    return peak.getAndSet(busy.get());
+  }
+
+  private Invocation invokeInEnvironment(String eventJson, String requestId)
+      throws FunctionInitException {
     ExecutionEnvironment env = acquire();
     double initMs = 0;
     if (env == null) {
