@@ -51,6 +51,26 @@ class TemplateMonitoringTest {
   }
 
   @Test
+  void aTablesSystemErrorsAlarmFiresWhenOnlyOneOperationFails() throws Exception {
+    MetricStore store = new MetricStore(Clock.systemUTC());
+    Alarms alarms = Alarms.of(read(TEMPLATE).monitoring(), store, (n, f, t, r, first) -> {});
+    // DynamoDB publishes SystemErrors only where errors happen: here GetItem only.
+    store.put(
+        MetricKey.of(
+            "AWS/DynamoDB", "SystemErrors", "TableName", "AuthTable", "Operation", "GetItem"),
+        3,
+        System.currentTimeMillis() - 1_000);
+    alarms.evaluate();
+    assertEquals(
+        State.ALARM,
+        alarms.statuses().stream()
+            .filter(s -> s.name().equals("local-auth-table-system-errors"))
+            .findFirst()
+            .orElseThrow()
+            .state());
+  }
+
+  @Test
   void anAlarmAndAWidgetAddedToTheTemplateAppearWithoutCodeChanges(@TempDir Path dir)
       throws Exception {
     String text = Files.readString(TEMPLATE);
