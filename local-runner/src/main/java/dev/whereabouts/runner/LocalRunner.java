@@ -99,6 +99,11 @@ public final class LocalRunner implements AutoCloseable {
     // The JDK's HTTP server writes headers and body separately; with Nagle's algorithm and the
     // client's delayed ACK each exchange can stall ~40 ms. Read once, when its config loads.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // Past its default of 200 header lines the JDK's server drops the connection without an
+    // answer; API Gateway answers such a request, so the gateway must see it to answer it.
+    if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
+      System.setProperty("sun.net.httpserver.maxReqHeaders", "10000");
+    }
   }
 
   /** A runner that prints to {@code out}; {@link #start()} starts it. */

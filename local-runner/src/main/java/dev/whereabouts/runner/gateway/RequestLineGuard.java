@@ -187,7 +187,10 @@ public final class RequestLineGuard implements AutoCloseable {
   }
 
   private static String printable(String target) {
-    String cut = target.length() > 80 ? target.substring(0, 80) + "…" : target;
+    // The path only, as the gateway logs it: a query may hold a token a client put there.
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    String cut = path.length() > 80 ? path.substring(0, 80) + "…" : path;
     return cut.replaceAll("[^\\x20-\\x7E…]", "?");
   }
 
