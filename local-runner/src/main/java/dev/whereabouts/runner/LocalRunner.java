@@ -403,7 +403,7 @@ public final class LocalRunner implements AutoCloseable {
                   console.runner(function + ": jar changed, new environments will load it");
                 }
               },
-              task -> Console.as(f.logicalId(), task));
+              task -> console.as(f.logicalId(), task));
       if (hotReload != null) {
         pool.load(hotReload.classesFor(f.module()));
       }

@@ -125,7 +125,9 @@ public final class HttpFunction {
       // A conditional write found another version: If-Match did not hold, nothing was written.
       response = problemResponse(Problem.preconditionFailed(conflict.getMessage()), request);
     } catch (SdkServiceException e) {
-      if (e.isThrottlingException()) {
+      // A throttle or a 5xx of the storage service, after the SDK's bounded retries: transient,
+      // so the client gets 503 with Retry-After (openapi.yaml), not a 500 it cannot act on.
+      if (e.isThrottlingException() || e.statusCode() >= 500) {
         log.warn("dependency throttled")
             .with("requestId", request.requestId())
             .with("correlationId", request.correlationId())
