@@ -87,6 +87,11 @@ public final class Console {
     }
   }
 
+  /** The console installed last (for tests that install consoles of their own and put it back). */
+  static Console installed() {
+    return latest;
+  }
+
   private volatile LogFile file;
 
   /** Also writes every line to {@code file} (the searchable log, see {@link LogFile}). */
