@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 class DynamoDbEngineTest {
   private static final Duration ORPHAN_GRACE = Duration.ofSeconds(10);
@@ -221,6 +222,11 @@ class DynamoDbEngineTest {
                 .attributeDefinitions(
                     a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
                 .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
+    // As with DynamoDB, a new table is CREATING until the engine's next tick.
+    while (client.describeTable(d -> d.tableName(name)).table().tableStatus()
+        != TableStatus.ACTIVE) {
+      Thread.onSpinWait();
+    }
   }
 
   private static AttributeValue s(String v) {

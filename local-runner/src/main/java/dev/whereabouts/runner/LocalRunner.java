@@ -3,6 +3,9 @@ package dev.whereabouts.runner;
 import com.sun.net.httpserver.HttpServer;
 import dev.whereabouts.engine.DynamoDbEngine;
 import dev.whereabouts.engine.EngineException;
+import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
+import dev.whereabouts.runner.cloudwatch.MetricStore;
+import dev.whereabouts.runner.cloudwatch.ScaledClock;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
 import dev.whereabouts.runner.dynamodb.SigningRelay;
@@ -17,8 +20,10 @@ import dev.whereabouts.runner.gateway.RequestLineGuard;
 import dev.whereabouts.runner.gateway.RouteTable;
 import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.gateway.SigV4Verifier;
+import dev.whereabouts.runner.lambda.CompiledClasses;
 import dev.whereabouts.runner.lambda.FunctionConfig;
 import dev.whereabouts.runner.lambda.FunctionPool;
+import dev.whereabouts.runner.reload.HotReload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -28,13 +33,16 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,12 +61,19 @@ public final class LocalRunner implements AutoCloseable {
   /** The account id in local ARNs. */
   public static final String ACCOUNT_ID = "000000000000";
 
+  /** The stack name {@code AWS::StackName} resolves to. */
+  public static final String STACK_NAME = "local";
+
   /** The API id in local ARNs and request contexts. */
   public static final String API_ID = "local";
 
   private final RunnerOptions options;
   private final Console console;
-  private final LocalMetrics metrics = new LocalMetrics();
+  private final LocalMetrics metrics =
+      new LocalMetrics(new MetricStore(ScaledClock.fromSystemProperty()));
+  private LocalCloudWatch cloudWatch;
+  private boolean banner = true;
+  private dev.whereabouts.runner.console.LogFile logFile;
   private DynamoDbEngine engine;
   private URI dynamoDbEndpoint;
   private Tables tables;
@@ -67,13 +82,28 @@ public final class LocalRunner implements AutoCloseable {
   private HttpServer http;
   private RequestLineGuard guard;
   private ExecutorService workers;
+
+  /** Updated in place on a template reload: LocalCloudWatch holds this map. */
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
-  private final Map<String, String> secrets = new LinkedHashMap<>();
+
+  private final Map<String, String> secrets = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  /** Replaced as a whole when template.yaml changes under --watch. */
+  private volatile LocalGateway gateway;
+
+  private Suite suite;
+  private HotReload hotReload;
 
   static {
     // The JDK's HTTP server writes headers and body separately; with Nagle's algorithm and the
     // client's delayed ACK each exchange can stall ~40 ms. Read once, when its config loads.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // Past its default of 200 header lines the JDK's server drops the connection without an
+    // answer; API Gateway answers such a request, so the gateway must see it to answer it.
+    if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
+      System.setProperty("sun.net.httpserver.maxReqHeaders", "10000");
+    }
   }
 
   /** A runner that prints to {@code out}; {@link #start()} starts it. */
@@ -87,6 +117,23 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("fault")) {
+      System.exit(FaultCommand.run(args, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("invoke")) {
+      PrintStream stdout = System.out;
+      System.exit(InvokeCommand.run(args, System.in, stdout, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("logs")) {
+      System.exit(LogsCommand.run(args, System.out, System.err));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("generate-event")) {
+      System.exit(GenerateEventCommand.run(args, System.out, System.err));
+      return;
+    }
     RunnerOptions options;
     try {
       options = RunnerOptions.parse(args);
@@ -143,6 +190,31 @@ public final class LocalRunner implements AutoCloseable {
     return "LOCAL" + function.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
   }
 
+  /** A runner for one {@code invoke}: no banner, everything it prints goes to {@code out}. */
+  static LocalRunner createQuiet(RunnerOptions options, PrintStream out) {
+    LocalRunner r = new LocalRunner(options, out);
+    r.banner = false;
+    return r;
+  }
+
+  /** The template's functions. */
+  public java.util.Set<String> functions() {
+    return java.util.Collections.unmodifiableSet(pools.keySet());
+  }
+
+  /** Invokes {@code function} once with {@code eventJson}, as the gateway would. */
+  public dev.whereabouts.runner.lambda.Invocation invoke(String function, String eventJson)
+      throws dev.whereabouts.runner.lambda.FunctionInitException {
+    var invocation = pools.get(function).invoke(eventJson, java.util.UUID.randomUUID().toString());
+    metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
+    return invocation;
+  }
+
+  /** The local CloudWatch (alarms, faults), for tests. */
+  public LocalCloudWatch cloudWatch() {
+    return cloudWatch;
+  }
+
   /** The metrics, for tests. */
   public LocalMetrics metrics() {
     return metrics;
@@ -161,86 +233,43 @@ public final class LocalRunner implements AutoCloseable {
   /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
+    Path logs = LogsCommand.logDir(options.dataDir(), options.port());
+    try {
+      logFile =
+          new dev.whereabouts.runner.console.LogFile(logs, 10L << 20, java.time.Clock.systemUTC());
+      console.logTo(logFile);
+    } catch (IOException e) {
+      throw new StartupException("cannot write the log in " + logs + ": " + e.getMessage());
+    }
     Suite suite =
         SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
-    for (Suite.Function f : suite.functions()) {
-      if (!Files.isRegularFile(f.jar())) {
-        throw new StartupException(
-            f.logicalId()
-                + ": "
-                + f.jar()
-                + " does not exist; build it with: mvn -B -q package -DskipTests -pl "
-                + f.module()
-                + " -am");
-      }
+    requireJars(suite);
+    long step =
+        step(
+            started,
+            started,
+            String.format(
+                "template read: %d functions, %d routes, %d tables, %d alarms and dashboards",
+                suite.functions().size(),
+                suite.routes().size(),
+                suite.tables().size(),
+                suite.monitoring().size()));
+    if (options.watch()) {
+      startHotReload(suite);
     }
     startDynamoDb(suite);
+    step = step(started, step, "DynamoDB engine and tables ready");
 
-    Map<String, Policy> policyByKey = new LinkedHashMap<>();
-    SecureRandom random = new SecureRandom();
-    for (Suite.Function f : suite.functions()) {
-      // Each function gets credentials of its own, as each Lambda function has its own role.
-      String accessKey = accessKeyOf(f.logicalId());
-      byte[] secret = new byte[20];
-      random.nextBytes(secret);
-      secrets.put(accessKey, HexFormat.of().formatHex(secret));
-      Optional.ofNullable(suite.invokePolicies().get(f.logicalId()))
-          .ifPresent(p -> policyByKey.put(accessKey, p));
-      Map<String, String> env = new LinkedHashMap<>(f.environment());
-      env.put("AWS_REGION", suite.region());
-      env.put("AWS_DEFAULT_REGION", suite.region());
-      env.put("AWS_ACCESS_KEY_ID", accessKey);
-      env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
-      // API Gateway's execute API is this runner: a function calling its own API (profile ->
-      // location) derives the URL from its request context's API id and stage, never from Host.
-      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + options.port());
-      env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
-      env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
-      env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-      env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
-      FunctionConfig config =
-          new FunctionConfig(f.logicalId(), f.jar(), f.handler(), f.timeout(), f.memoryMb(), env);
-      pools.put(
-          f.logicalId(),
-          new FunctionPool(
-              config,
-              options.watch(),
-              new FunctionPool.Listener() {
-                @Override
-                public void coldStart(String function, int environment, double initMs) {
-                  console.runner(
-                      String.format(
-                          "%s: cold start, environment #%d, init %.0f ms",
-                          function, environment, initMs));
-                }
-
-                @Override
-                public void reloaded(String function) {
-                  console.runner(function + ": jar changed, new environments will load it");
-                }
-              },
-              task -> Console.as(f.logicalId(), task)));
+    metrics.api(STACK_NAME, suite.stage());
+    try {
+      cloudWatch =
+          new LocalCloudWatch(
+              suite, STACK_NAME, metrics.store(), pools, dynamoDbEndpoint, console::runner);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
     }
-
-    GatewayResponses gatewayResponses = new GatewayResponses(suite.gatewayResponses());
-    LocalGateway gateway =
-        new LocalGateway(
-            new LocalGateway.Settings(
-                suite.stage(),
-                suite.region(),
-                ACCOUNT_ID,
-                API_ID,
-                suite.stageThrottle(),
-                suite.corsHeaders()),
-            new RouteTable(suite.routes()),
-            pools,
-            gatewayResponses,
-            new SigV4Verifier(suite.region(), key -> Optional.ofNullable(secrets.get(key))),
-            key -> Optional.ofNullable(policyByKey.get(key)),
-            metrics,
-            console::runner,
-            Clock.systemUTC());
+    step = step(started, step, "alarms and dashboard read, DynamoDB tap listening");
+    wire(suite);
     ServerSocket publicSocket;
     try {
       // Clients reach the guard; the JDK server listens on a private loopback port behind it.
@@ -271,12 +300,222 @@ public final class LocalRunner implements AutoCloseable {
               exchange.getResponseBody().write(body);
               exchange.close();
             }));
-    http.createContext("/", gateway);
+    http.createContext(
+        "/",
+        exchange -> {
+          if (hotReload != null) {
+            // A request sent right after a save runs the saved code.
+            hotReload.awaitSettled();
+          }
+          gateway.handle(exchange);
+        });
+    step(
+        started,
+        step,
+        pools.size() + " functions ready (each loads in its first request: a cold start)");
+    cloudWatch.register(http);
     console.install();
     http.start();
     guard =
-        new RequestLineGuard(publicSocket, http.getAddress(), gatewayResponses, console::runner);
-    printBanner(suite, (System.nanoTime() - started) / 1e6);
+        new RequestLineGuard(
+            publicSocket,
+            http.getAddress(),
+            new GatewayResponses(suite.gatewayResponses()),
+            console::runner);
+    cloudWatch.start();
+    if (banner) {
+      printBanner(suite, (System.nanoTime() - started) / 1e6);
+    }
+  }
+
+  private static void requireJars(Suite suite) throws StartupException {
+    for (Suite.Function f : suite.functions()) {
+      if (!Files.isRegularFile(f.jar())) {
+        throw new StartupException(
+            f.logicalId()
+                + ": "
+                + f.jar()
+                + " does not exist; build it with: mvn -B -q package -DskipTests -pl "
+                + f.module()
+                + " -am");
+      }
+    }
+  }
+
+  /**
+   * Builds the functions' pools and the gateway for a suite and puts them in service. A function
+   * whose configuration is unchanged keeps its pool (and its warm environments); a replaced or
+   * removed function's pool is closed once the new gateway serves, letting its requests in flight
+   * finish.
+   */
+  private synchronized void wire(Suite suite) {
+    this.suite = suite;
+    Map<String, FunctionPool> next = new LinkedHashMap<>();
+    Map<String, Policy> policyByKey = new LinkedHashMap<>();
+    for (Suite.Function f : suite.functions()) {
+      // Each function gets credentials of its own, as each Lambda function has its own role.
+      String accessKey = accessKeyOf(f.logicalId());
+      secrets.computeIfAbsent(
+          accessKey,
+          k -> {
+            byte[] secret = new byte[20];
+            random.nextBytes(secret);
+            return HexFormat.of().formatHex(secret);
+          });
+      Optional.ofNullable(suite.invokePolicies().get(f.logicalId()))
+          .ifPresent(p -> policyByKey.put(accessKey, p));
+      Map<String, String> env = new LinkedHashMap<>(f.environment());
+      env.put("AWS_REGION", suite.region());
+      env.put("AWS_DEFAULT_REGION", suite.region());
+      env.put("AWS_ACCESS_KEY_ID", accessKey);
+      env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
+      // Through the tap, which publishes AWS/DynamoDB metrics and injects table faults.
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", cloudWatch.dynamoDbEndpoint().toString());
+      // API Gateway's execute API is this runner: a function calling its own API (profile ->
+      // location) derives the URL from its request context's API id and stage, never from Host.
+      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + options.port());
+      env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
+      env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
+      env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+      env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java21");
+      FunctionConfig config =
+          new FunctionConfig(f.logicalId(), f.jar(), f.handler(), f.timeout(), f.memoryMb(), env);
+      FunctionPool kept = pools.get(f.logicalId());
+      if (kept != null && kept.config().equals(config)) {
+        next.put(f.logicalId(), kept);
+        continue;
+      }
+      FunctionPool pool =
+          new FunctionPool(
+              config,
+              options.watch(),
+              new FunctionPool.Listener() {
+                @Override
+                public void coldStart(String function, int environment, double initMs) {
+                  console.runner(
+                      String.format(
+                          "%s: cold start, environment #%d, init %.0f ms",
+                          function, environment, initMs));
+                }
+
+                @Override
+                public void reloaded(String function) {
+                  console.runner(function + ": jar changed, new environments will load it");
+                }
+              },
+              task -> Console.as(f.logicalId(), task));
+      if (hotReload != null) {
+        pool.load(hotReload.classesFor(f.module()));
+      }
+      next.put(f.logicalId(), pool);
+    }
+
+    gateway =
+        new LocalGateway(
+            new LocalGateway.Settings(
+                suite.stage(),
+                suite.region(),
+                ACCOUNT_ID,
+                API_ID,
+                suite.stageThrottle(),
+                suite.corsHeaders()),
+            new RouteTable(suite.routes()),
+            next,
+            new GatewayResponses(suite.gatewayResponses()),
+            new SigV4Verifier(suite.region(), key -> Optional.ofNullable(secrets.get(key))),
+            key -> Optional.ofNullable(policyByKey.get(key)),
+            metrics,
+            console::runner,
+            Clock.systemUTC());
+    for (Map.Entry<String, FunctionPool> old : pools.entrySet()) {
+      if (next.get(old.getKey()) != old.getValue()) {
+        old.getValue().close();
+      }
+    }
+    pools.clear();
+    pools.putAll(next);
+  }
+
+  /** {@code --watch}: sources recompiled on save, template.yaml re-read on save. */
+  private void startHotReload(Suite suite) throws StartupException {
+    try {
+      hotReload =
+          HotReload.start(
+              options.template(),
+              jarsByModule(suite),
+              console::runner,
+              new HotReload.Target() {
+                @Override
+                public void load(String module, CompiledClasses c) {
+                  loadCompiled(module, c);
+                }
+
+                @Override
+                public Optional<Map<String, Path>> templateChanged() {
+                  return reloadTemplate();
+                }
+              });
+    } catch (IOException e) {
+      throw new StartupException("--watch: cannot watch the sources: " + e.getMessage());
+    }
+    List<String> modules = hotReload.modules();
+    console.runner(
+        modules.isEmpty()
+            ? "--watch: no sources beside the template; a rebuilt jar is loaded by the next"
+                + " request; template.yaml is re-read on save"
+            : "--watch: watching the sources of "
+                + String.join(", ", modules)
+                + ", and template.yaml; a saved file takes effect on the next request");
+  }
+
+  private static Map<String, Path> jarsByModule(Suite suite) {
+    Map<String, Path> jars = new LinkedHashMap<>();
+    suite.functions().forEach(f -> jars.putIfAbsent(f.module(), f.jar()));
+    return jars;
+  }
+
+  private synchronized void loadCompiled(String module, CompiledClasses classes) {
+    if (suite == null) {
+      return; // not wired yet: wire() asks for the compiled classes itself
+    }
+    for (Suite.Function f : suite.functions()) {
+      FunctionPool pool = pools.get(f.logicalId());
+      if (f.module().equals(module) && pool != null) {
+        pool.load(classes);
+      }
+    }
+  }
+
+  /**
+   * Re-reads template.yaml: new tables are created (none is dropped: their data stays), functions
+   * and routes replaced. A template that cannot be read leaves the running suite as it was.
+   */
+  private Optional<Map<String, Path>> reloadTemplate() {
+    if (gateway == null) {
+      console.runner("template.yaml changed while starting: restart to apply it");
+      return Optional.empty();
+    }
+    Suite next;
+    try {
+      next = SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
+      requireJars(next);
+    } catch (StartupException e) {
+      console.runner(
+          "template.yaml not reloaded, the previous one stays in force: " + e.getMessage());
+      return Optional.empty();
+    }
+    for (TableSpec table : next.tables()) {
+      try {
+        if (tables.createIfMissing(table)) {
+          console.runner("table " + table.name() + " created");
+        }
+      } catch (RuntimeException e) {
+        console.runner("table " + table.name() + " not created: " + e.getMessage());
+      }
+    }
+    wire(next);
+    printRoutes(next);
+    return Optional.of(jarsByModule(next));
   }
 
   /**
@@ -392,12 +631,41 @@ public final class LocalRunner implements AutoCloseable {
     return labels.length >= 4 && labels[0].startsWith("dynamodb") ? labels[1] : fallback;
   }
 
+  /**
+   * Prints one start-up step as it ends, with the time since start and its own, so a slow start
+   * says where it is.
+   *
+   * @return now, the next step's start
+   */
+  private long step(long started, long stepStarted, String what) {
+    long now = System.nanoTime();
+    console.runner(
+        String.format(
+            "[%5.0f ms] %s (%.0f ms)", (now - started) / 1e6, what, (now - stepStarted) / 1e6));
+    return now;
+  }
+
   private void printBanner(Suite suite, double startMs) {
     String base = baseUrl();
     console.runner(
         String.format(
             "ready in %.0f ms on %s (stage %s also served at %s/%s)",
             startMs, base, suite.stage(), base, suite.stage()));
+    printRoutes(suite);
+    console.runner(cloudWatch.describe());
+    console.runner("dashboard: " + base + "/_local/dashboard");
+    console.runner(
+        "logs: "
+            + dev.whereabouts.runner.console.LogFile.current(
+                LogsCommand.logDir(options.dataDir(), options.port()))
+            + " (search them: java -jar local-runner/target/local-runner.jar logs --help)");
+    console.runner("try it:");
+    for (String line : CurlSession.lines(base)) {
+      console.runner("  " + line);
+    }
+  }
+
+  private void printRoutes(Suite suite) {
     for (ApiRoute r : new RouteTable(suite.routes()).routes()) {
       String auth =
           r.auth() instanceof ApiRoute.AuthorizerAuth a
@@ -409,10 +677,10 @@ public final class LocalRunner implements AutoCloseable {
     console.runner(
         "  GET     /_local/metrics              invocations, cold starts, durations, custom metrics,"
             + " gateway time");
-    console.runner("try it:");
-    for (String line : CurlSession.lines(base)) {
-      console.runner("  " + line);
-    }
+    console.runner(
+        "  GET     /_local/alarms               the template's alarms, as ops status shows them");
+    console.runner(
+        "  POST    /_local/faults               inject faults (or: java -jar local-runner.jar fault --help)");
   }
 
   @Override
@@ -420,8 +688,21 @@ public final class LocalRunner implements AutoCloseable {
     if (guard != null) {
       guard.close();
     }
+    if (hotReload != null) {
+      hotReload.close();
+    }
     if (http != null) {
       http.stop(0);
+    }
+    if (cloudWatch != null) {
+      cloudWatch.close();
+    }
+    if (logFile != null) {
+      logFile.close();
+      if (options.dataDir().isEmpty()) {
+        // In-memory data, ephemeral log: the temporary folder goes with the runner.
+        logFile.deleteFolder();
+      }
     }
     if (workers != null) {
       workers.shutdownNow();

@@ -41,15 +41,26 @@ public record RunnerOptions(
                                      with your AWS credentials); missing tables are created there
         --ttl-interval SECONDS       how often expired items (the template's TTL attributes) are
                                      deleted, as DynamoDB's TTL does (default: 30)
-        --watch                      reload a function when its jar is rebuilt
-                                     (mvn -q -pl <module> package -DskipTests)
+        --watch                      hot reload: a saved .java file of a function's module or of
+                                     shared-lib is compiled in-process and runs on the next
+                                     request; a saved template.yaml is re-read; a jar without
+                                     sources beside it reloads when rebuilt
+                                     (mvn -B -q -pl <module> -am package -DskipTests)
         --region REGION              the region functions are told they run in (default: eu-central-1)
         --no-color                   no colours in the console
         --show-metric-lines          also print the functions' EMF metric lines
         --help                       this text
 
       While it runs: GET /_local/metrics shows invocations, errors, cold starts, duration
-      percentiles, the custom metrics and the gateway's own time per request. Ctrl-C stops it.
+      percentiles, the custom metrics and the gateway's own time per request;
+      /_local/dashboard draws the template's dashboard and alarms. Ctrl-C stops it.
+
+      Other commands (each with --help):
+        invoke FUNCTION --event FILE|-   invoke one function once and print its result
+        generate-event METHOD PATH       the gateway's event for a route, for invoke
+        fault ...                        inject or lift a fault in a running runner
+        logs [--function F] [--request-id R] [--since 10m] [--follow] ...
+                                         search the functions' and the runner's log lines
       """;
 
   /** A command line that cannot be run. */

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param invokePolicies function logical id → the statements of its role that grant {@code
  *     execute-api:Invoke} (for {@code AWS_IAM} routes)
  * @param corsHeaders the API's {@code Cors} as preflight response headers (empty: no CORS)
+ * @param monitoring the {@code AWS::CloudWatch::*} resources (alarms, composite alarms,
+ *     dashboards), their properties resolved
  */
 public record Suite(
     String stage,
@@ -34,7 +36,11 @@ public record Suite(
     Map<String, GatewayResponses.Template> gatewayResponses,
     Optional<Throttle.Limits> stageThrottle,
     Map<String, Policy> invokePolicies,
-    Map<String, String> corsHeaders) {
+    Map<String, String> corsHeaders,
+    List<Resource> monitoring) {
+
+  /** A resource as declared, its intrinsic functions resolved. */
+  public record Resource(String logicalId, String type, Map<String, Object> properties) {}
 
   /**
    * A function as declared.

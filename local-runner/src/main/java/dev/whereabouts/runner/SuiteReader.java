@@ -253,7 +253,22 @@ public final class SuiteReader {
         gatewayResponses,
         stageThrottle,
         invokePolicies(functions),
-        cors);
+        cors,
+        monitoring());
+  }
+
+  /** The CloudWatch alarms and dashboards, their properties resolved. */
+  private List<Suite.Resource> monitoring() {
+    List<Suite.Resource> out = new ArrayList<>();
+    for (Map.Entry<String, Object> r : resources.entrySet()) {
+      String type = String.valueOf(map(r.getValue()).get("Type"));
+      if (type.startsWith("AWS::CloudWatch::")) {
+        out.add(
+            new Suite.Resource(
+                r.getKey(), type, map(resolve(map(r.getValue()).get("Properties")))));
+      }
+    }
+    return out;
   }
 
   private final Map<String, Object> resourcesRoot;
@@ -537,6 +552,14 @@ public final class SuiteReader {
       case "AWS::DynamoDB::Table" ->
           props.get("TableName") == null ? name : string(resolve(props.get("TableName")));
       case "AWS::Serverless::Api" -> LocalRunner.API_ID;
+      // An alarm's Ref is its name, as CloudFormation answers it.
+      case "AWS::CloudWatch::Alarm",
+          "AWS::CloudWatch::CompositeAlarm",
+          "AWS::CloudWatch::Dashboard" ->
+          props.get(type.endsWith("Dashboard") ? "DashboardName" : "AlarmName") == null
+              ? name
+              : string(
+                  resolve(props.get(type.endsWith("Dashboard") ? "DashboardName" : "AlarmName")));
       default -> name;
     };
   }
@@ -554,6 +577,14 @@ public final class SuiteReader {
     }
     if (type.equals("AWS::Serverless::Function") && attribute.equals("Arn")) {
       return "arn:aws:lambda:" + region + ":" + LocalRunner.ACCOUNT_ID + ":function:" + resource;
+    }
+    if (type.startsWith("AWS::CloudWatch::") && type.endsWith("Alarm") && attribute.equals("Arn")) {
+      return "arn:aws:cloudwatch:"
+          + region
+          + ":"
+          + LocalRunner.ACCOUNT_ID
+          + ":alarm:"
+          + ref(resource);
     }
     return resource + "." + attribute;
   }

@@ -100,6 +100,12 @@ class RunnerStorageTest {
         assertEquals(1, left.size(), "the expired token was deleted, the live one kept");
         assertEquals(tokens.get(1).get("pk"), left.get(0).get("pk"));
       }
+      // The sweeper prints its line after the delete it reports: wait for the line, too.
+      Instant printed = Instant.now().plus(SWEEP_WAIT);
+      while (!console.toString(StandardCharsets.UTF_8).contains("TTL: deleted 1 expired item from ")
+          && Instant.now().isBefore(printed)) {
+        Thread.sleep(50);
+      }
       String said = console.toString(StandardCharsets.UTF_8);
       assertTrue(said.contains("are deleted every 1 s"), said);
       assertTrue(said.contains("TTL: deleted 1 expired item from "), said);

@@ -1,6 +1,8 @@
 package dev.whereabouts.ops;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -54,6 +56,9 @@ public final class Ops {
       out.print(OpsOptions.HELP);
       return OK;
     }
+    if (options.local().isPresent()) {
+      return local(options);
+    }
     Region region;
     try {
       region =
@@ -96,7 +101,32 @@ public final class Ops {
     }
   }
 
-  private int status(StackAlarms stackAlarms, String stack) {
+  /** status and gate against a local runner, which evaluates the template's alarms itself. */
+  private int local(OpsOptions options) {
+    URI runner = options.local().get();
+    AlarmSource alarms = new LocalAlarms(runner);
+    try {
+      return switch (options.command()) {
+        case "status" -> status(alarms, options.stack());
+        case "gate" -> gate(alarms, options);
+        default -> {
+          err.println(
+              "whereabouts-ops: metrics reads CloudWatch; the local runner draws them at "
+                  + runner.resolve("/_local/dashboard"));
+          yield USAGE;
+        }
+      };
+    } catch (UncheckedIOException e) {
+      err.println(
+          "whereabouts-ops: cannot reach the local runner at "
+              + runner
+              + ": "
+              + e.getCause().getMessage());
+      return ACCESS;
+    }
+  }
+
+  private int status(AlarmSource stackAlarms, String stack) {
     List<StackAlarms.Alarm> alarms = stackAlarms.alarms(stack);
     if (alarms.isEmpty()) {
       out.println(stack + ": no alarms found");
@@ -121,7 +151,7 @@ public final class Ops {
     return OK;
   }
 
-  private int gate(StackAlarms stackAlarms, OpsOptions options) {
+  private int gate(AlarmSource stackAlarms, OpsOptions options) {
     String stack = options.stack();
     Instant deadline = Instant.now().plus(options.watchFor());
     List<StackAlarms.Alarm> alarms = StackAlarms.gated(stack, stackAlarms.alarms(stack));

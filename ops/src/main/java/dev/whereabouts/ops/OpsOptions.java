@@ -12,6 +12,7 @@ record OpsOptions(
     String stack,
     Optional<String> region,
     Optional<URI> endpoint,
+    Optional<URI> local,
     Duration since,
     Duration watchFor,
     Duration interval,
@@ -38,6 +39,9 @@ record OpsOptions(
         --interval DURATION    gate: how often to look (default 15s)
         --region REGION        the AWS region (default: AWS_REGION or your profile's)
         --endpoint-url URL     talk to this endpoint instead of AWS (e.g. moto_server)
+        --local [URL]          status and gate against a local runner, which evaluates the
+                               template's alarms (default http://127.0.0.1:3000; --stack
+                               defaults to local, the runner's stack name)
         --help                 this text
 
       Exit codes: 0 healthy, 1 an alarm is not OK or the gate failed, 2 bad usage or no such
@@ -60,6 +64,7 @@ record OpsOptions(
     String stack = null;
     Optional<String> region = Optional.empty();
     Optional<URI> endpoint = Optional.empty();
+    Optional<URI> local = Optional.empty();
     Duration since = Duration.ofHours(1);
     Duration wait = Duration.ofMinutes(5);
     Duration interval = Duration.ofSeconds(15);
@@ -78,6 +83,18 @@ record OpsOptions(
                 "--endpoint-url must be a URL like http://127.0.0.1:5000, not '" + v + "'");
           }
           endpoint = Optional.of(uri);
+        }
+        case "--local" -> {
+          String v =
+              i + 1 < args.length && args[i + 1].contains("://")
+                  ? args[++i]
+                  : "http://127.0.0.1:3000";
+          URI uri = URI.create(v);
+          if (uri.getScheme() == null || uri.getHost() == null) {
+            throw new UsageException(
+                "--local takes the runner's URL like http://127.0.0.1:3000, not '" + v + "'");
+          }
+          local = Optional.of(uri);
         }
         case "--since" -> since = duration(value(args, ++i, a), a);
         case "--wait" -> wait = duration(value(args, ++i, a), a);
@@ -100,11 +117,14 @@ record OpsOptions(
       if (command == null) {
         throw new UsageException("a command is required: status, metrics or gate");
       }
+      if (stack == null && local.isPresent()) {
+        stack = "local";
+      }
       if (stack == null) {
         throw new UsageException(command + " needs --stack NAME");
       }
     }
-    return new OpsOptions(command, stack, region, endpoint, since, wait, interval, help);
+    return new OpsOptions(command, stack, region, endpoint, local, since, wait, interval, help);
   }
 
   private static String value(String[] args, int i, String option) throws UsageException {

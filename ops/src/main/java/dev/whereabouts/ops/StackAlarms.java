@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
  * The alarms of one stack: those CloudFormation lists as its resources, and those named with the
  * stack's name as prefix (the template names every alarm {@code <stack>-…}).
  */
-final class StackAlarms {
+final class StackAlarms implements AlarmSource {
   /** One alarm's state; a composite alarm's rule, null for a metric alarm. */
   record Alarm(
       String name, String state, String reason, Instant since, boolean composite, String rule) {
@@ -81,7 +81,8 @@ final class StackAlarms {
       Pattern.compile("ALARM\\(\\s*[\"']?([^\"')]+?)[\"']?\\s*\\)");
 
   /** Every alarm of the stack, healthiest last. */
-  List<Alarm> alarms(String stack) {
+  @Override
+  public List<Alarm> alarms(String stack) {
     Set<String> names = new LinkedHashSet<>();
     for (StackResourceSummary r : resources(stack)) {
       if (("AWS::CloudWatch::Alarm".equals(r.resourceType())

@@ -55,10 +55,22 @@ public final class Console {
     System.setErr(routed);
   }
 
+  private volatile LogFile file;
+
+  /** Also writes every line to {@code file} (the searchable log, see {@link LogFile}). */
+  public void logTo(LogFile file) {
+    this.file = file;
+  }
+
   /** Prints a line of the runner's own. */
   public void runner(String line) {
     synchronized (out) {
       out.println((colour ? "\u001b[1m" : "") + "runner  " + (colour ? RESET : "") + "| " + line);
+    }
+    // The console first: the file must not delay what a watching user (or test) reads.
+    LogFile f = file;
+    if (f != null) {
+      f.write("runner", line);
     }
   }
 
@@ -75,6 +87,10 @@ public final class Console {
       } else {
         out.println(label + "| " + text);
       }
+    }
+    LogFile f = file;
+    if (f != null) {
+      f.write(name, text);
     }
   }
 

@@ -3,7 +3,12 @@ package dev.whereabouts.runner.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.runner.cloudwatch.MetricKey;
+import dev.whereabouts.runner.cloudwatch.MetricStore;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -11,7 +16,9 @@ import java.util.TreeMap;
  * What an operator would read in CloudWatch, kept in memory: per function invocations, errors, cold
  * starts and duration percentiles, the custom metrics the functions wrote as EMF lines, and the
  * gateway's own time per request (what the runner adds over calling the handlers). Served as JSON
- * at {@code GET /_local/metrics}.
+ * at {@code GET /_local/metrics}. Every sample also goes to the {@link MetricStore} as the
+ * CloudWatch metric AWS would publish ({@code AWS/Lambda}, {@code AWS/ApiGateway}, the EMF
+ * namespaces), for the local alarms and dashboard.
  */
 public final class LocalMetrics {
   private static final int KEPT_SAMPLES = 10_000;
@@ -79,6 +86,46 @@ public final class LocalMetrics {
   private final Map<String, Custom> custom = new TreeMap<>();
   private long gatewayRequests;
   private final Samples gatewayOwnMs = new Samples();
+  private final MetricStore store;
+  private volatile String apiName = "local";
+  private volatile String stage = "prod";
+
+  /** Metrics kept in a store of their own, stamped by the system clock. */
+  public LocalMetrics() {
+    this(new MetricStore(Clock.systemUTC()));
+  }
+
+  /** Metrics that also go, as CloudWatch metrics, to {@code store}. */
+  public LocalMetrics(MetricStore store) {
+    this.store = store;
+  }
+
+  /** The CloudWatch-shaped series. */
+  public MetricStore store() {
+    return store;
+  }
+
+  /** The {@code ApiName} and {@code Stage} dimensions of the API's metrics. */
+  public void api(String apiName, String stage) {
+    this.apiName = apiName;
+    this.stage = stage;
+  }
+
+  /**
+   * Records one API request as API Gateway's metrics count it: {@code Count}, {@code 4XXError} and
+   * {@code 5XXError} (0 or 1, so their Average is the rate), {@code Latency} (the whole request)
+   * and {@code IntegrationLatency} (the functions' part).
+   */
+  public void apiRequest(int status, double latencyMs, double integrationMs) {
+    String[] dims = {"ApiName", apiName, "Stage", stage};
+    store.put(MetricKey.of("AWS/ApiGateway", "Count", dims), 1);
+    store.put(MetricKey.of("AWS/ApiGateway", "4XXError", dims), status / 100 == 4 ? 1 : 0);
+    store.put(MetricKey.of("AWS/ApiGateway", "5XXError", dims), status / 100 == 5 ? 1 : 0);
+    store.put(MetricKey.of("AWS/ApiGateway", "Latency", dims), latencyMs);
+    if (integrationMs > 0) {
+      store.put(MetricKey.of("AWS/ApiGateway", "IntegrationLatency", dims), integrationMs);
+    }
+  }
 
   /**
    * Records the gateway's own time for one request: from reading it to having written the answer,
@@ -97,6 +144,12 @@ public final class LocalMetrics {
       s.errors++;
     }
     s.durations.add(durationMs);
+    String[] dims = {"FunctionName", function};
+    store.put(MetricKey.of("AWS/Lambda", "Invocations", dims), 1);
+    store.put(MetricKey.of("AWS/Lambda", "Errors", dims), error ? 1 : 0);
+    // The runner never throttles a function (no concurrency limits): Throttles is a true zero.
+    store.put(MetricKey.of("AWS/Lambda", "Throttles", dims), 0);
+    store.put(MetricKey.of("AWS/Lambda", "Duration", dims), durationMs);
   }
 
   /** Records a new execution environment of {@code function}. */
@@ -129,6 +182,18 @@ public final class LocalMetrics {
     synchronized (this) {
       for (JsonNode directive : directives) {
         String namespace = directive.path("Namespace").asText();
+        // Each dimension set is a metric of its own in CloudWatch; no set: no dimensions.
+        List<Map<String, String>> sets = new ArrayList<>();
+        for (JsonNode set : directive.path("Dimensions")) {
+          Map<String, String> d = new TreeMap<>();
+          for (JsonNode n : set) {
+            d.put(n.asText(), doc.path(n.asText()).asText());
+          }
+          sets.add(d);
+        }
+        if (sets.isEmpty()) {
+          sets.add(Map.of());
+        }
         StringBuilder dims = new StringBuilder();
         for (JsonNode set : directive.path("Dimensions")) {
           for (JsonNode d : set) {
@@ -140,10 +205,17 @@ public final class LocalMetrics {
           Custom c = custom.computeIfAbsent(namespace + "/" + name + dims, k -> new Custom());
           c.unit = metric.path("Unit").asText("None");
           JsonNode value = doc.path(name);
+          List<Double> values = new ArrayList<>();
           if (value.isArray()) {
-            value.forEach(v -> add(c, v.asDouble()));
+            value.forEach(v -> values.add(v.asDouble()));
           } else if (value.isNumber()) {
-            add(c, value.asDouble());
+            values.add(value.asDouble());
+          }
+          for (double v : values) {
+            add(c, v);
+            for (Map<String, String> d : sets) {
+              store.put(new MetricKey(namespace, name, d), v);
+            }
           }
         }
       }

@@ -2,6 +2,8 @@ package dev.whereabouts.runner.dynamodb;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The runner's own access to the DynamoDB engine: creating the template's tables, and deleting
@@ -22,6 +25,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * (the local engine has none).
  */
 public final class Tables implements AutoCloseable {
+  private static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration ACTIVE_POLL = Duration.ofMillis(20);
+
   private final DynamoDbClient client;
   private final Clock clock;
 
@@ -60,9 +66,32 @@ public final class Tables implements AutoCloseable {
                           a.attributeName(table.hashKey())
                               .attributeType(ScalarAttributeType.fromValue(table.hashKeyType())))
                   .keySchema(k -> k.attributeName(table.hashKey()).keyType(KeyType.HASH)));
-      return true;
     } catch (ResourceInUseException exists) {
+      awaitActive(table.name());
       return false;
+    }
+    awaitActive(table.name());
+    return true;
+  }
+
+  /**
+   * Waits until a table is ACTIVE, as a DynamoDB client must before using it: engines answer
+   * CreateTable while the table is still CREATING (real tables take seconds, dynalite a tick).
+   */
+  private void awaitActive(String name) {
+    Instant deadline = clock.instant().plus(ACTIVE_TIMEOUT);
+    while (client.describeTable(d -> d.tableName(name)).table().tableStatus()
+        != TableStatus.ACTIVE) {
+      if (clock.instant().isAfter(deadline)) {
+        throw new IllegalStateException(
+            "table " + name + " is not ACTIVE after " + ACTIVE_TIMEOUT.toSeconds() + " s");
+      }
+      try {
+        Thread.sleep(ACTIVE_POLL.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for table " + name, e);
+      }
     }
   }
 

@@ -207,6 +207,7 @@ public final class LocalGateway implements HttpHandler {
     write(exchange, call, reply);
     double totalMs = (System.nanoTime() - call.startNanos) / 1e6;
     metrics.gatewayRequest(Math.max(0, totalMs - call.functionMs));
+    metrics.apiRequest(reply.status(), totalMs, call.functionMs);
     log.accept(
         String.format(
             "%s %s %d %.1f ms%s", call.method, call.rawPath, reply.status(), totalMs, outcome));

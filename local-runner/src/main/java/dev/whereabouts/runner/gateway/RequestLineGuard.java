@@ -1,5 +1,6 @@
 package dev.whereabouts.runner.gateway;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -46,13 +45,6 @@ public final class RequestLineGuard implements AutoCloseable {
   private final InetSocketAddress backend;
   private final GatewayResponses responses;
   private final Consumer<String> log;
-  private final ExecutorService threads =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "front-door");
-            t.setDaemon(true);
-            return t;
-          });
 
   /**
    * @param listener the bound public socket
@@ -69,7 +61,15 @@ public final class RequestLineGuard implements AutoCloseable {
     this.backend = backend;
     this.responses = responses;
     this.log = log;
-    threads.execute(this::accept);
+    daemon(this::accept, "front-door");
+  }
+
+  /** Starts a thread that does not keep the JVM alive (Ctrl-C stops the runner at once). */
+  private static Thread daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /** The port clients use. */
@@ -82,7 +82,7 @@ public final class RequestLineGuard implements AutoCloseable {
       try {
         Socket client = listener.accept();
         client.setTcpNoDelay(true);
-        threads.execute(() -> serve(client));
+        daemon(() -> serve(client), "front-door-connection");
       } catch (IOException e) {
         if (!listener.isClosed()) {
           log.accept("front door: accept failed: " + e.getMessage());
@@ -97,7 +97,8 @@ public final class RequestLineGuard implements AutoCloseable {
     Thread answers = null;
     AtomicBoolean answeringHere = new AtomicBoolean();
     try (client) {
-      InputStream in = client.getInputStream();
+      // Buffered: heads are read byte by byte; every later read of the connection goes through it.
+      InputStream in = new BufferedInputStream(client.getInputStream());
       while (true) {
         byte[] head = readHead(in);
         if (head == null) {
@@ -124,10 +125,7 @@ public final class RequestLineGuard implements AutoCloseable {
           server = new Socket(backend.getAddress(), backend.getPort());
           server.setTcpNoDelay(true);
           Socket from = server;
-          answers =
-              new Thread(() -> copyAnswers(from, client, answeringHere), "front-door-answers");
-          answers.setDaemon(true);
-          answers.start();
+          answers = daemon(() -> copyAnswers(from, client, answeringHere), "front-door-answers");
         }
         OutputStream toServer = server.getOutputStream();
         toServer.write(head);
@@ -189,7 +187,10 @@ public final class RequestLineGuard implements AutoCloseable {
   }
 
   private static String printable(String target) {
-    String cut = target.length() > 80 ? target.substring(0, 80) + "…" : target;
+    // The path only, as the gateway logs it: a query may hold a token a client put there.
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    String cut = path.length() > 80 ? path.substring(0, 80) + "…" : path;
     return cut.replaceAll("[^\\x20-\\x7E…]", "?");
   }
 
@@ -324,7 +325,6 @@ public final class RequestLineGuard implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
-    threads.shutdownNow();
   }
 
   /** A request head: its line's method and target, and its header lines. */

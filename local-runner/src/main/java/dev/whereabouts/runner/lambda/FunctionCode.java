@@ -8,16 +8,14 @@ import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One build of a function's jar, loaded in a class loader of its own whose parent is the platform
- * loader: no class or static state is shared with any other function (or with another build of the
- * same function, under {@code --watch}). Its execution environments are instances of the handler
- * made from these classes.
+ * One build of a function, loaded in a class loader of its own: no class of ours or its static
+ * state is shared with any other function (or with another build of the same function, under {@code
+ * --watch}). Its execution environments are instances of the handler made from these classes.
  */
 final class FunctionCode implements AutoCloseable {
   private static final String CONTEXT = "com.amazonaws.services.lambda.runtime.Context";
@@ -43,19 +41,16 @@ final class FunctionCode implements AutoCloseable {
   private final PojoSerializer<Object> input;
   private final Map<Class<?>, PojoSerializer<Object>> outputs = new ConcurrentHashMap<>();
 
+  /**
+   * @param loader the build's own class loader: the jar alone, or classes compiled from source over
+   *     the jar's dependencies (see {@link CompiledClassLoader}); closed with this build
+   */
   @SuppressWarnings("unchecked")
-  FunctionCode(FunctionConfig config, long generation) throws FunctionInitException {
+  FunctionCode(FunctionConfig config, long generation, URLClassLoader loader)
+      throws FunctionInitException {
     this.config = config;
     this.generation = generation;
-    try {
-      this.loader =
-          new URLClassLoader(
-              config.name() + "@" + generation,
-              new URL[] {config.jar().toUri().toURL()},
-              ClassLoader.getPlatformClassLoader());
-    } catch (IOException e) {
-      throw new FunctionInitException(config.name() + ": cannot read " + config.jar(), e);
-    }
+    this.loader = loader;
     try {
       this.handlerType = Class.forName(config.handlerClass(), false, loader);
       this.contextType = Class.forName(CONTEXT, false, loader);

@@ -1,10 +1,15 @@
 package dev.whereabouts.runner.lambda;
 
 import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -12,7 +17,9 @@ import java.util.function.Consumer;
  * The execution environments of one function. A request takes an idle environment or, when all are
  * busy, creates a new one (a cold start); an environment that timed out or crashed is thrown away,
  * as Lambda does. With {@code watch}, a rebuilt jar retires every environment of the old build: the
- * next request loads the new jar in a fresh class loader.
+ * next request loads the new jar in a fresh class loader. Classes compiled from source ({@link
+ * #load}) retire them the same way. A retired build's class loader is closed when its last busy
+ * environment finishes.
  */
 public final class FunctionPool implements AutoCloseable {
   /** What the pool tells the operator about. */
@@ -30,9 +37,21 @@ public final class FunctionPool implements AutoCloseable {
   private final Consumer<Runnable> output;
   private final Deque<ExecutionEnvironment> idle = new ArrayDeque<>();
   private final AtomicInteger created = new AtomicInteger();
+  private final AtomicInteger busy = new AtomicInteger();
+  private final AtomicInteger peak = new AtomicInteger();
+  private volatile FunctionFault fault = FunctionFault.NONE;
   private long generation;
   private FileTime jarTime;
   private FunctionCode code;
+  private CompiledClasses compiled = CompiledClasses.NONE;
+  private CompiledClassLoader.Dependencies dependencies;
+  private FileTime dependenciesJarTime;
+
+  /** Environments alive per build (idle or busy), so a retired build is closed when unused. */
+  private final Map<Long, Integer> environments = new HashMap<>();
+
+  private final Map<Long, FunctionCode> retired = new HashMap<>();
+  private boolean closed;
 
   /**
    * @param output wraps every task an environment's thread runs (the runner uses it to route the
@@ -57,13 +76,85 @@ public final class FunctionPool implements AutoCloseable {
    * @throws FunctionInitException when a needed new environment cannot be created
    */
   public Invocation invoke(String eventJson, String requestId) throws FunctionInitException {
+    peak.accumulateAndGet(busy.incrementAndGet(), Math::max);
+    try {
+      return invokeWithFault(eventJson, requestId);
+    } finally {
+      busy.decrementAndGet();
+    }
+  }
+
+  private Invocation invokeWithFault(String eventJson, String requestId)
+      throws FunctionInitException {
+    FunctionFault f = fault;
+    if (f.none()) {
+      return invokeInEnvironment(eventJson, requestId);
+    }
+    long timeoutMs = config.timeout().toMillis();
+    long delay = Math.min(f.latencyMs(), timeoutMs);
+    if (delay > 0) {
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (f.latencyMs() >= timeoutMs) {
+      return new Invocation(
+          null,
+          "Sandbox.Timedout",
+          "Task timed out after " + timeoutMs / 1000.0 + " seconds (injected latency)",
+          true,
+          delay,
+          0);
+    }
+    if (f.failureRate() > 0
+        && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f.failureRate()) {
+      return new Invocation(
+          null, FunctionFault.ERROR_TYPE, "failure injected by the local runner", false, delay, 0);
+    }
+    Invocation r = invokeInEnvironment(eventJson, requestId);
+    return new Invocation(
+        r.payload(),
+        r.errorType(),
+        r.errorMessage(),
+        r.timedOut(),
+        r.durationMs() + delay,
+        r.initMs());
+  }
+
+  /** The fault injected into this function's invocations from now on. */
+  public void inject(FunctionFault fault) {
+    this.fault = fault;
+  }
+
+  /** The fault injected now. */
+  public FunctionFault fault() {
+    return fault;
+  }
+
+  /**
+   * The most invocations in flight at once since the last call (CloudWatch's {@code
+   * ConcurrentExecutions}); starts the next interval at those in flight now.
+   */
+  public int takePeakConcurrency() {
+    return peak.getAndSet(busy.get());
+  }
+
+  private Invocation invokeInEnvironment(String eventJson, String requestId)
+      throws FunctionInitException {
     ExecutionEnvironment env = acquire();
     double initMs = 0;
     if (env == null) {
       long start = System.nanoTime();
-      FunctionCode current = code();
+      FunctionCode current = reserve();
       int number = created.incrementAndGet();
-      env = new ExecutionEnvironment(current, number, output);
+      try {
+        env = new ExecutionEnvironment(current, number, output);
+      } catch (FunctionInitException | RuntimeException e) {
+        unreserve(current.generation);
+        throw e;
+      }
       initMs = (System.nanoTime() - start) / 1e6;
       listener.coldStart(config.name(), number, initMs);
     }
@@ -72,13 +163,83 @@ public final class FunctionPool implements AutoCloseable {
     return initMs > 0 ? result.withInit(initMs) : result;
   }
 
+  /**
+   * Runs the function from these classes (compiled from its sources) over its jar's dependencies
+   * from the next request on; {@link CompiledClasses#NONE} runs it from the jar alone. Idle
+   * environments are retired now, busy ones when they finish.
+   */
+  public synchronized void load(CompiledClasses classes) {
+    compiled = classes;
+    generation++;
+    idle.forEach(this::retire);
+    idle.clear();
+  }
+
   /** The loaded classes of the current build, loading them on first use. */
   private synchronized FunctionCode code() throws FunctionInitException {
     if (code == null || code.generation != generation) {
-      // The previous build's loader stays open while its busy environments finish.
-      code = new FunctionCode(config, generation);
+      if (code != null) {
+        // The previous build's loader stays open while its busy environments finish.
+        retired.put(code.generation, code);
+        closeIfUnused(code.generation);
+      }
+      code = new FunctionCode(config, generation, loader());
     }
     return code;
+  }
+
+  private URLClassLoader loader() throws FunctionInitException {
+    String name = config.name() + "@" + generation;
+    try {
+      if (compiled.isEmpty()) {
+        return new URLClassLoader(
+            name, new URL[] {config.jar().toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+      }
+      if (dependencies == null || !jarTime.equals(dependenciesJarTime)) {
+        // A rebuilt jar may bring other dependencies. The old loader closes when unreachable.
+        dependencies =
+            new CompiledClassLoader.Dependencies(config.name() + "-dependencies", config.jar());
+        dependenciesJarTime = jarTime;
+      }
+      dependencies.hide(compiled.packages());
+      return new CompiledClassLoader(name, compiled, dependencies);
+    } catch (MalformedURLException e) {
+      throw new FunctionInitException(config.name() + ": cannot read " + config.jar(), e);
+    }
+  }
+
+  /**
+   * The current build, counted as used by one more environment before that environment exists, so a
+   * reload while its init runs cannot close the loader under it.
+   */
+  private synchronized FunctionCode reserve() throws FunctionInitException {
+    FunctionCode current = code();
+    environments.merge(current.generation, 1, Integer::sum);
+    return current;
+  }
+
+  private synchronized void retire(ExecutionEnvironment env) {
+    env.close();
+    unreserve(env.generation());
+  }
+
+  private synchronized void unreserve(long build) {
+    environments.computeIfPresent(build, (g, n) -> n == 1 ? null : n - 1);
+    closeIfUnused(build);
+  }
+
+  private void closeIfUnused(long build) {
+    if (environments.containsKey(build) || (build == generation && !closed)) {
+      return;
+    }
+    FunctionCode old = retired.remove(build);
+    if (old == null && code != null && code.generation == build) {
+      old = code; // a request that reached a closed pool built it
+      code = null;
+    }
+    if (old != null) {
+      old.close();
+    }
   }
 
   private synchronized ExecutionEnvironment acquire() {
@@ -87,7 +248,7 @@ public final class FunctionPool implements AutoCloseable {
       if (now != null && !now.equals(jarTime)) {
         jarTime = now;
         generation++;
-        idle.forEach(ExecutionEnvironment::close);
+        idle.forEach(this::retire);
         idle.clear();
         listener.reloaded(config.name());
       }
@@ -96,8 +257,8 @@ public final class FunctionPool implements AutoCloseable {
   }
 
   private synchronized void release(ExecutionEnvironment env) {
-    if (env.broken() || env.generation() != generation) {
-      env.close();
+    if (env.broken() || env.generation() != generation || closed) {
+      retire(env);
     } else {
       idle.addFirst(env);
     }
@@ -121,12 +282,28 @@ public final class FunctionPool implements AutoCloseable {
     }
   }
 
+  /**
+   * Retires every environment: idle ones now, busy ones when their request finishes (a template
+   * reload that replaces a function lets its requests in flight complete).
+   */
   @Override
   public synchronized void close() {
-    idle.forEach(ExecutionEnvironment::close);
-    idle.clear();
+    closed = true;
     if (code != null) {
-      code.close();
+      retired.put(code.generation, code);
+      code = null;
+    }
+    idle.forEach(this::retire);
+    idle.clear();
+    for (Long build : retired.keySet().toArray(Long[]::new)) {
+      closeIfUnused(build);
+    }
+    if (environments.isEmpty() && dependencies != null) {
+      try {
+        dependencies.close();
+      } catch (IOException ignored) {
+        // the jar stays open at worst
+      }
     }
   }
 }

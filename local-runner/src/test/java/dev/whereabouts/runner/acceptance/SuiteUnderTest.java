@@ -2,8 +2,8 @@ package dev.whereabouts.runner.acceptance;
 
 import dev.whereabouts.runner.LocalRunner;
 import dev.whereabouts.runner.RunnerOptions;
+import dev.whereabouts.runner.reliability.Transcript;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -65,7 +65,9 @@ public final class SuiteUnderTest {
                 "--port", Integer.toString(freePort()),
                 "--no-color"
               });
-      LocalRunner local = LocalRunner.create(options, new PrintStream(System.out, true));
+      // Every line the runner and the functions print also goes to the transcript, which the
+      // reliability suites scan for secrets and follow request ids through.
+      LocalRunner local = LocalRunner.create(options, Transcript.tee(System.out));
       local.start();
       Runtime.getRuntime().addShutdownHook(new Thread(local::close));
       return local;

@@ -13,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * The local DynamoDB engine (dynalite, a child process on loopback), started once per test JVM and
@@ -85,6 +86,27 @@ public final class LocalDynamoDb {
             .keySchema(
                 KeySchemaElement.builder().attributeName(hashKey).keyType(KeyType.HASH).build())
             .build());
+    awaitActive(dynamoDb, name);
     return name;
+  }
+
+  /**
+   * Waits until the table is ACTIVE, as a client of DynamoDB must: the engine, like DynamoDB,
+   * answers CreateTable while the table is still CREATING (for dynalite, until its next tick).
+   */
+  private static void awaitActive(DynamoDbClient dynamoDb, String name) {
+    for (int attempt = 0; attempt < 2_000; attempt++) {
+      if (dynamoDb.describeTable(d -> d.tableName(name)).table().tableStatus()
+          == TableStatus.ACTIVE) {
+        return;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for table " + name, e);
+      }
+    }
+    throw new IllegalStateException("table " + name + " did not become ACTIVE");
   }
 }

@@ -1,0 +1,30 @@
+package dev.whereabouts.runner.lambda;
+
+/**
+ * A fault injected into one function's invocations, to watch the suite degrade and its alarms fire.
+ *
+ * @param failureRate the share of invocations (0 to 1) that fail as an unhandled error would
+ * @param latencyMs time added to every invocation, counted in its duration (a slow dependency); an
+ *     invocation that would pass the function's timeout times out, as in Lambda
+ */
+public record FunctionFault(double failureRate, long latencyMs) {
+  /** No fault. */
+  public static final FunctionFault NONE = new FunctionFault(0, 0);
+
+  /** The error type an injected failure reports. */
+  public static final String ERROR_TYPE = "dev.whereabouts.runner.InjectedFault";
+
+  public FunctionFault {
+    if (!(failureRate >= 0 && failureRate <= 1)) {
+      throw new IllegalArgumentException("a failure rate is between 0 and 1, not " + failureRate);
+    }
+    if (latencyMs < 0 || latencyMs > 900_000) {
+      throw new IllegalArgumentException("latency is between 0 and 900000 ms, not " + latencyMs);
+    }
+  }
+
+  /** Whether this is no fault at all. */
+  public boolean none() {
+    return failureRate == 0 && latencyMs == 0;
+  }
+}

@@ -1,0 +1,185 @@
+package dev.whereabouts.runner.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.whereabouts.runner.acceptance.Api;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Generated hostile input over every route, through the local runner's sockets (see {@link
+ * Fuzzer}). For every input: never a 5xx; an error is always a problem+json 4xx whose requestId is
+ * the answer's request id; no stack trace or internal name; and a refused request leaves the stored
+ * profiles and locations as they were. Sizes: {@link Size}; a failure names its input number, which
+ * {@code -Dreliability.fuzz.only=N} replays alone.
+ */
+class ReliabilityFuzzTest {
+  private static final Pattern INTERNALS =
+      Pattern.compile(
+          "Exception|\\tat |dev\\.whereabouts|software\\.amazon|com\\.fasterxml|java\\.|jdk\\."
+              + "|ConditionalCheckFailed|ResourceNotFound|dynalite|Caused by");
+
+  @Test
+  void hostileInputNeverBreaksTheContract() {
+    World.local("raw sockets and a look at the stored items");
+    Size size = Size.current();
+    World.User owner = World.register("fz-owner");
+    World.User other = World.register("fz-other");
+    String ownerBearer = owner.bearer();
+    World.json(
+        "PUT", "/profiles/" + owner.id(), "{\"displayName\":\"O\"}", "Authorization", ownerBearer);
+    World.json(
+        "PUT",
+        "/locations/" + owner.id(),
+        "{\"latitude\":1,\"longitude\":2}",
+        "Authorization",
+        ownerBearer);
+    Fuzzer fuzzer =
+        new Fuzzer(
+            size.seed(), owner.id(), other.id(), ownerBearer.substring(7), World.login(other));
+    Map<String, Optional<Map<String, AttributeValue>>> stored = snapshot(owner.id(), other.id());
+    Map<Integer, Integer> statuses = new TreeMap<>();
+    List<String> failures = new ArrayList<>();
+    List<String> awaiting = new ArrayList<>();
+    int malformed = 0;
+    Integer only = Integer.getInteger("reliability.fuzz.only");
+    int from = only == null ? 0 : only;
+    int to = only == null ? size.fuzzInputs() : only + 1;
+    for (int i = from; i < to; i++) {
+      Fuzzer.Input input = fuzzer.input(i);
+      if (malformedTarget(input.target())) {
+        malformed++;
+      }
+      Api.Reply reply;
+      try {
+        reply =
+            Transcript.response(
+                Raw.socket(input.method(), input.target(), input.headers(), input.body()));
+      } catch (RuntimeException e) {
+        (malformedTarget(input.target()) ? awaiting : failures)
+            .add(input + " -> no answer: " + e.getMessage());
+        continue;
+      }
+      statuses.merge(reply.status(), 1, Integer::sum);
+      String problem = violation(input, reply);
+      if (problem != null) {
+        (malformedTarget(input.target()) ? awaiting : failures).add(input + " -> " + problem);
+      }
+      if (reply.status() < 300) {
+        stored = snapshot(owner.id(), other.id());
+        if (input.method().equals("DELETE") && input.target().contains("/auth/tokens")) {
+          fuzzer.tokens(World.login(owner), World.login(other));
+        }
+      } else if (reply.status() >= 400) {
+        Map<String, Optional<Map<String, AttributeValue>>> now = snapshot(owner.id(), other.id());
+        if (!now.equals(stored)) {
+          failures.add(input + " -> refused with " + reply.status() + " but stored data changed");
+          stored = now;
+        }
+      }
+      if (failures.size() >= 25) {
+        break;
+      }
+    }
+    System.out.println(
+        "reliability fuzz: seed "
+            + size.seed()
+            + ", inputs "
+            + (to - from)
+            + ", statuses "
+            + statuses
+            + ", failures "
+            + failures.size()
+            + ", "
+            + AwaitsSecurityFixes.MALFORMED_URIS
+            + ": "
+            + awaiting.size());
+    awaiting.stream()
+        .limit(5)
+        .forEach(a -> System.out.println("AWAITS_SECURITY_FIXES: fuzz input " + a));
+    assertEquals(List.of(), failures, "inputs that broke the contract");
+    if (AwaitsSecurityFixes.awaits(AwaitsSecurityFixes.MALFORMED_URIS) && malformed > 20) {
+      assertTrue(
+          !awaiting.isEmpty(),
+          malformed
+              + " malformed URIs all answered well: remove MALFORMED_URIS from"
+              + " AwaitsSecurityFixes.CASES (issue 12 is merged)");
+    }
+  }
+
+  /**
+   * Whether the JDK's HTTP server, which parses the request line before the gateway sees it, takes
+   * the target for a malformed URI (it then answers an HTML 400 itself, or drops the connection).
+   */
+  static boolean malformedTarget(String target) {
+    if (!AwaitsSecurityFixes.awaits(AwaitsSecurityFixes.MALFORMED_URIS)) {
+      return false;
+    }
+    try {
+      new java.net.URI(
+          new String(
+              target.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              java.nio.charset.StandardCharsets.ISO_8859_1));
+      return false;
+    } catch (java.net.URISyntaxException e) {
+      return true;
+    }
+  }
+
+  /** What is wrong with an answer, or null. */
+  static String violation(Fuzzer.Input input, Api.Reply reply) {
+    int status = reply.status();
+    if (status >= 500) {
+      return "a " + status + ": " + reply.raw().body();
+    }
+    String body = reply.raw().body();
+    if (INTERNALS.matcher(body).find()) {
+      return "internals in the answer: " + body;
+    }
+    String id =
+        reply.header("X-Request-Id") != null
+            ? reply.header("X-Request-Id")
+            : reply.header("x-amzn-RequestId");
+    if (id == null) {
+      return "no request id header on a " + status;
+    }
+    if (status < 400 || input.method().equals("HEAD")) {
+      return null;
+    }
+    String type = reply.header("Content-Type");
+    if (type == null || !type.startsWith("application/problem+json")) {
+      return status + " with Content-Type " + type + ": " + body;
+    }
+    if (reply.json() == null) {
+      return status + " whose body is not JSON: " + body;
+    }
+    for (String field : new String[] {"type", "title", "status", "detail", "requestId"}) {
+      if (!reply.json().has(field)) {
+        return status + " problem without '" + field + "': " + body;
+      }
+    }
+    if (reply.json().get("status").asInt() != status) {
+      return "status " + status + " but the problem says " + reply.json().get("status");
+    }
+    if (!id.equals(reply.json().get("requestId").asText())) {
+      return "requestId " + reply.json().get("requestId") + " is not the answer's id " + id;
+    }
+    return null;
+  }
+
+  private static Map<String, Optional<Map<String, AttributeValue>>> snapshot(String... users) {
+    Map<String, Optional<Map<String, AttributeValue>>> items = new TreeMap<>();
+    for (String u : users) {
+      items.put("profile " + u, World.item("profile", "userId", u));
+      items.put("location " + u, World.item("location", "userId", u));
+    }
+    return items;
+  }
+}
