@@ -2,8 +2,8 @@ package dev.whereabouts.shared.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.store.VersionConflict;
@@ -82,16 +82,16 @@ public final class HttpFunction {
    */
   public static byte[] primingEvent(
       String method, String resource, String userId, String caller, String jsonBody) {
-    ObjectNode event = Json.object();
+    JsonObject event = Json.object();
     event.put("resource", resource);
     event.put("httpMethod", method);
-    ObjectNode headers = event.putObject("headers");
+    JsonObject headers = event.putObject("headers");
     headers.put("Content-Type", "application/json");
     headers.put("X-Forwarded-Proto", "https");
     if (userId != null) {
       event.putObject("pathParameters").put("userId", userId);
     }
-    ObjectNode context = event.putObject("requestContext");
+    JsonObject context = event.putObject("requestContext");
     context.put("requestId", "snapstart-priming");
     context.put("stage", "priming");
     if (caller != null) {
@@ -196,7 +196,7 @@ public final class HttpFunction {
 
   /** Renders a problem as {@code application/problem+json}. */
   public static Response problemResponse(Problem problem, Request request) {
-    ObjectNode body = Json.object();
+    JsonObject body = Json.object();
     body.put("type", problem.type());
     body.put("title", problem.title());
     body.put("status", problem.status());
@@ -209,7 +209,7 @@ public final class HttpFunction {
 
   /** Writes a response as the REST API proxy integration's response JSON. */
   static void write(Response response, OutputStream out) throws IOException {
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("statusCode", response.status());
       g.writeObjectFieldStart("headers");
