@@ -31,7 +31,7 @@ java=java
 pin=()
 [ -n "${PIN_CPU:-}" ] && pin=(taskset -c "$PIN_CPU")
 
-if [ ! -f benchmarks/target/harness.classpath ] || [ ! -f auth-service/target/auth-service.jar ]; then
+if [ ! -f benchmarks/target/databind.classpath ] || [ ! -f auth-service/target/auth-service.jar ]; then
   echo "building the function jars and the harness (mvn -B -q package -DskipTests)…" >&2
   mvn -B -q package -DskipTests -Dspotless.check.skip=true >&2
 fi
@@ -52,7 +52,9 @@ flags=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xmx870m)
 
 # name | classpath | main class | handler | event | extra environment
 events_cp=$(cat benchmarks/target/trivial.classpath)
-bare_cp="profile-service/target/profile-service.jar:$events_cp"
+# The bare handlers take the SDK from the profile jar; databind (the bare stream handler's reader)
+# is no longer in the function jars, so it comes from Maven's copy.
+bare_cp="profile-service/target/profile-service.jar:$events_cp:$(cat benchmarks/target/databind.classpath)"
 functions=(
   "trivial|$events_cp|ColdStart|dev.whereabouts.bench.TrivialHandler|trivial.json|"
   "bare GetItem, usual way|$bare_cp|ColdStart|dev.whereabouts.bench.BareGetItemHandler|profile-get.json|TABLE_NAME=profiles"

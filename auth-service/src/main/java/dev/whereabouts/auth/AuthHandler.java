@@ -2,13 +2,13 @@ package dev.whereabouts.auth;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
@@ -147,7 +147,7 @@ public final class AuthHandler implements RequestStreamHandler {
       throw Problem.conflict("The userId '" + credentials.userId() + "' is taken.");
     }
     request.metrics().count(USERS_REGISTERED);
-    ObjectNode body = Json.object();
+    JsonObject body = Json.object();
     body.put("userId", credentials.userId());
     body.put("createdAt", Timestamps.format(now));
     return Response.created(body);
@@ -174,7 +174,7 @@ public final class AuthHandler implements RequestStreamHandler {
     }
     Tokens.Issued token = ((Users.Succeeded) outcome).token();
     request.metrics().count(LOGIN_SUCCEEDED);
-    ObjectNode body = Json.object();
+    JsonObject body = Json.object();
     body.put("accessToken", token.value());
     body.put("tokenType", "Bearer");
     body.put("expiresIn", Tokens.TOKEN_LIFETIME.toSeconds());

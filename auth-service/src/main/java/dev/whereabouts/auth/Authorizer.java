@@ -2,11 +2,10 @@ package dev.whereabouts.auth;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
@@ -17,6 +16,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -87,7 +87,8 @@ public final class Authorizer implements RequestStreamHandler {
     Log.traceInvocation(HttpFunction.traceHeader(context));
     try {
       response.write(
-          Json.write(authorize(Json.MAPPER.readTree(event), context))
+          Json.write(
+                  authorize(Json.read(event) instanceof JsonObject o ? o : Json.object(), context))
               .getBytes(StandardCharsets.UTF_8));
     } finally {
       Log.traceInvocation(null);
@@ -104,7 +105,7 @@ public final class Authorizer implements RequestStreamHandler {
    * and one read of a key no token has. Writes nothing.
    */
   void prime() {
-    ObjectNode event = Json.object();
+    JsonObject event = Json.object();
     event.put("type", "REQUEST");
     event.put(
         "methodArn", "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming");
@@ -123,16 +124,15 @@ public final class Authorizer implements RequestStreamHandler {
     tokens.prime();
   }
 
-  private ObjectNode authorize(JsonNode event, Context context) {
+  private JsonObject authorize(JsonObject event, Context context) {
     Log log = new Log("auth", context != null ? context.getFunctionName() : "authorizer");
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     event
-        .path("headers")
+        .object("headers")
         .properties()
-        .forEach(
-            h -> headers.put(h.getKey(), h.getValue().isTextual() ? h.getValue().asText() : ""));
-    String requestId = text(event.path("requestContext").path("requestId"));
-    String sourceIp = text(event.path("requestContext").path("identity").path("sourceIp"));
+        .forEach((name, value) -> headers.put(name, value instanceof String s ? s : ""));
+    String requestId = event.object("requestContext").text("requestId");
+    String sourceIp = event.object("requestContext").object("identity").text("sourceIp");
     String offered = headers.get("X-Correlation-Id");
     // Made up when the client sent none or an invalid one, and handed to the function in the
     // context, so the authorizer's lines and the function's carry the same id.
@@ -147,7 +147,7 @@ public final class Authorizer implements RequestStreamHandler {
       throw deny(
           log, requestId, correlationId, sourceIp, header == null ? "no token" : "malformed token");
     }
-    Optional<String> resource = stageWildcard(text(event.path("methodArn")));
+    Optional<String> resource = stageWildcard(event.text("methodArn"));
     if (resource.isEmpty()) {
       throw deny(log, requestId, correlationId, sourceIp, "malformed methodArn");
     }
@@ -212,19 +212,16 @@ public final class Authorizer implements RequestStreamHandler {
             + "/*/*");
   }
 
-  private static String text(JsonNode node) {
-    return node.isTextual() ? node.asText() : null;
-  }
-
-  private static ObjectNode allow(String userId, String resource, String correlationId) {
-    ObjectNode response = Json.object();
+  private static JsonObject allow(String userId, String resource, String correlationId) {
+    JsonObject response = Json.object();
     response.put("principalId", userId);
-    ObjectNode policy = response.putObject("policyDocument");
+    JsonObject policy = response.putObject("policyDocument");
     policy.put("Version", "2012-10-17");
-    ObjectNode statement = policy.putArray("Statement").addObject();
+    JsonObject statement = Json.object();
     statement.put("Action", "execute-api:Invoke");
     statement.put("Effect", "Allow");
     statement.put("Resource", resource);
+    policy.put("Statement", List.of(statement));
     response.putObject("context").put("userId", userId).put("correlationId", correlationId);
     return response;
   }

@@ -1,6 +1,6 @@
 package dev.whereabouts.auth;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.validation.Fields;
 import java.util.Set;
 
@@ -19,7 +19,7 @@ public record Credentials(String userId, String password) {
    *
    * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
    */
-  public static Credentials forRegistration(ObjectNode body) {
+  public static Credentials forRegistration(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);
     return new Credentials(
         fields.requiredUserId("userId"),
@@ -32,7 +32,7 @@ public record Credentials(String userId, String password) {
    *
    * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
    */
-  public static Credentials forLogin(ObjectNode body) {
+  public static Credentials forLogin(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);
     return new Credentials(
         fields.requiredUserId("userId"), fields.requiredString("password", 1, MAX_PASSWORD_LENGTH));

@@ -19,8 +19,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
@@ -363,7 +363,7 @@ class AuthHandlerTest {
       System.setOut(original);
     }
     for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
-      JsonNode node = Json.MAPPER.readTree(line);
+      JsonNode node = Jackson.MAPPER.readTree(line);
       if (node.has("_aws")) {
         assertEquals("auth", node.get("Service").asText());
         emf.add(node);

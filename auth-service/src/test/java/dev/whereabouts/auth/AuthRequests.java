@@ -5,7 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
 import java.io.IOException;
@@ -27,7 +29,7 @@ final class AuthRequests {
 
   static String credentials(String userId, String password) {
     SecretScan.remember(password);
-    ObjectNode body = Json.object();
+    JsonObject body = Json.object();
     body.put("userId", userId);
     body.put("password", password);
     return Json.write(body);
@@ -61,7 +63,7 @@ final class AuthRequests {
 
   static JsonNode json(APIGatewayProxyResponseEvent response) {
     try {
-      return Json.MAPPER.readTree(response.getBody());
+      return Jackson.MAPPER.readTree(response.getBody());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -83,7 +85,7 @@ final class AuthRequests {
 
   private static void rememberPasswordIn(String body) {
     try {
-      JsonNode node = Json.MAPPER.readTree(body);
+      JsonNode node = Jackson.MAPPER.readTree(body);
       if (node != null && node.isObject() && node.path("password").isTextual()) {
         SecretScan.remember(node.get("password").asText());
       }

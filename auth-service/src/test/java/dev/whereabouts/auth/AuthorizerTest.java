@@ -14,7 +14,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEv
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
@@ -103,7 +103,7 @@ class AuthorizerTest {
     String token = tokenFor("michael");
     Map<String, Object> result =
         StreamInvocations.authorize(authorizer, event("Bearer " + token), null);
-    JsonNode json = Json.MAPPER.valueToTree(result);
+    JsonNode json = Jackson.MAPPER.valueToTree(result);
     assertEquals("michael", json.get("principalId").asText());
     assertEquals("2012-10-17", json.at("/policyDocument/Version").asText());
     assertEquals(1, json.at("/policyDocument/Statement").size());
@@ -239,13 +239,13 @@ class AuthorizerTest {
     assertFalse(output.contains(Tokens.hash(token)));
     String[] lines = output.strip().split("\n");
     assertEquals(2, lines.length);
-    JsonNode allow = Json.MAPPER.readTree(lines[0]);
+    JsonNode allow = Jackson.MAPPER.readTree(lines[0]);
     assertEquals("allow", allow.get("outcome").asText());
     assertEquals("stan", allow.get("userId").asText());
     assertEquals("7d3e2a10-0b4f-4f4e-9c55-2d1f0e9a8b7c", allow.get("requestId").asText());
     assertEquals("session-42", allow.get("correlationId").asText());
     assertEquals("auth", allow.get("service").asText());
-    JsonNode deny = Json.MAPPER.readTree(lines[1]);
+    JsonNode deny = Jackson.MAPPER.readTree(lines[1]);
     assertEquals("deny", deny.get("outcome").asText());
     assertNull(deny.get("userId"));
     assertFalse(

@@ -12,7 +12,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
@@ -180,7 +180,7 @@ class LockoutTest {
     }
     List<JsonNode> emf = new ArrayList<>();
     for (String line : out.toString(StandardCharsets.UTF_8).strip().split("\n")) {
-      JsonNode node = Json.MAPPER.readTree(line);
+      JsonNode node = Jackson.MAPPER.readTree(line);
       if (node.has("_aws")) {
         emf.add(node);
       }

@@ -22,7 +22,7 @@ final class FaultCommand {
       Injects a fault into a running local runner, or lifts it, to watch the alarms fire and
       recover (the dashboard at URL/_local/dashboard has the same controls).
 
-        --function NAME [--failure-rate R] [--latency MS]
+        --function NAME [--failure-rate R] [--latency MS] [--garbage-rate R]
               the function fails a share R (0 to 1) of its invocations as an unhandled error
               would, and/or each invocation takes MS ms longer (past its timeout: a timeout)
         --table NAME [--throttle-rate R] [--error-rate R]
@@ -57,6 +57,7 @@ final class FaultCommand {
           case "--function" -> body.put("function", value(args, ++i, a));
           case "--table" -> body.put("table", value(args, ++i, a));
           case "--failure-rate" -> body.put("failureRate", rate(value(args, ++i, a), a));
+          case "--garbage-rate" -> body.put("garbageRate", rate(value(args, ++i, a), a));
           case "--throttle-rate" -> body.put("throttleRate", rate(value(args, ++i, a), a));
           case "--error-rate" -> body.put("errorRate", rate(value(args, ++i, a), a));
           case "--latency" -> {

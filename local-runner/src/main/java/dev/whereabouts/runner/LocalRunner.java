@@ -42,6 +42,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -75,6 +77,7 @@ public final class LocalRunner implements AutoCloseable {
   private boolean banner = true;
   private dev.whereabouts.runner.console.LogFile logFile;
   private DynamoDbEngine engine;
+  private CompletableFuture<DynamoDbEngine> engineStart;
   private URI dynamoDbEndpoint;
   private Tables tables;
   private TtlSweeper ttlSweeper;
@@ -241,9 +244,23 @@ public final class LocalRunner implements AutoCloseable {
     } catch (IOException e) {
       throw new StartupException("cannot write the log in " + logs + ": " + e.getMessage());
     }
+    // The engine (a Node.js process) and the SDK the runner talks to it with start while the
+    // template is read: the three are most of the start-up time, and they need nothing of each
+    // other.
+    if (options.dynamoDbEndpoint().isEmpty()) {
+      engineStart =
+          CompletableFuture.supplyAsync(
+              () ->
+                  DynamoDbEngine.start(
+                      options.dataDir().map(d -> d.resolve("dynamodb")),
+                      console::runner,
+                      line -> console.runner("dynalite: " + line)));
+    }
+    CompletableFuture<Void> sdkLoaded = CompletableFuture.runAsync(Tables::loadClasses);
     Suite suite =
         SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
     requireJars(suite);
+    sdkLoaded.join();
     long step =
         step(
             started,
@@ -403,7 +420,7 @@ public final class LocalRunner implements AutoCloseable {
                   console.runner(function + ": jar changed, new environments will load it");
                 }
               },
-              task -> Console.as(f.logicalId(), task));
+              task -> console.as(f.logicalId(), task));
       if (hotReload != null) {
         pool.load(hotReload.classesFor(f.module()));
       }
@@ -533,13 +550,10 @@ public final class LocalRunner implements AutoCloseable {
       console.runner("DynamoDB engine: yours, at " + dynamoDbEndpoint);
     } else {
       try {
-        engine =
-            DynamoDbEngine.start(
-                options.dataDir().map(d -> d.resolve("dynamodb")),
-                console::runner,
-                line -> console.runner("dynalite: " + line));
-      } catch (EngineException e) {
-        throw new StartupException(e.getMessage());
+        engine = engineStart.join();
+      } catch (CompletionException e) {
+        throw new StartupException(
+            e.getCause() instanceof EngineException failed ? failed.getMessage() : e.getMessage());
       }
       dynamoDbEndpoint = engine.endpoint();
       tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
@@ -716,6 +730,10 @@ public final class LocalRunner implements AutoCloseable {
     }
     if (tables != null) {
       tables.close();
+    }
+    if (engine == null && engineStart != null) {
+      // start-up failed elsewhere while the engine was still starting
+      engineStart.thenAccept(DynamoDbEngine::close);
     }
     if (engine != null) {
       engine.close();

@@ -1,6 +1,6 @@
 package dev.whereabouts.location;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.validation.Fields;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +20,7 @@ public record Location(double latitude, double longitude, Optional<String> name)
    *
    * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
    */
-  public static Location parse(ObjectNode body) {
+  public static Location parse(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);
     return new Location(
         fields.requiredNumber("latitude", -90, 90),

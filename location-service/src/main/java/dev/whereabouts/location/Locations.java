@@ -27,16 +27,26 @@ public final class Locations {
    */
   public StoredLocation put(
       String userId, Location location, Precondition precondition, Instant now) {
+    return fromItem(items.replace(userId, attributes(location), precondition, now));
+  }
+
+  /**
+   * SnapStart priming: one read of a key no user has, and the {@code PUT}'s {@code UpdateItem} on
+   * that key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}); writes
+   * nothing.
+   */
+  public void prime() {
+    items.prime();
+    items.primeWrite(
+        attributes(new Location(52.52, 13.405, Optional.of("Priming"))), Instant.now());
+  }
+
+  private static Map<String, AttributeValue> attributes(Location location) {
     Map<String, AttributeValue> attributes = new HashMap<>();
     attributes.put("latitude", number(location.latitude()));
     attributes.put("longitude", number(location.longitude()));
     attributes.put("name", location.name().map(AttributeValue::fromS).orElse(null));
-    return fromItem(items.replace(userId, attributes, precondition, now));
-  }
-
-  /** SnapStart priming: one read of a key no user has; writes nothing. */
-  public void prime() {
-    items.prime();
+    return attributes;
   }
 
   /** The user's location, if stored. */

@@ -1,13 +1,13 @@
 package dev.whereabouts.location;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 
 /** A location as stored: whose, where, when and at which version. */
 public record StoredLocation(String userId, Location location, String updatedAt, long version) {
   /** The API representation. */
-  public ObjectNode toJson() {
-    ObjectNode json = Json.object();
+  public JsonObject toJson() {
+    JsonObject json = Json.object();
     json.put("userId", userId);
     json.put("latitude", location.latitude());
     json.put("longitude", location.longitude());

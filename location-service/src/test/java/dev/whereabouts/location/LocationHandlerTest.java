@@ -10,8 +10,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
@@ -76,7 +76,7 @@ class LocationHandlerTest {
   }
 
   private static JsonNode json(APIGatewayProxyResponseEvent response) throws Exception {
-    return Json.MAPPER.readTree(response.getBody());
+    return Jackson.MAPPER.readTree(response.getBody());
   }
 
   private static final String MUNICH =
@@ -321,7 +321,7 @@ class LocationHandlerTest {
     String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
     long emfLines = 0;
     for (String line : lines) {
-      JsonNode node = Json.MAPPER.readTree(line);
+      JsonNode node = Jackson.MAPPER.readTree(line);
       if (node.has("_aws")) {
         emfLines++;
         assertEquals(1.0, node.get(LocationHandler.LOCATION_UPDATED).asDouble());

@@ -1,9 +1,8 @@
 package dev.whereabouts.profile;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
@@ -91,8 +90,8 @@ public final class LocationClient {
   public record Found(double latitude, double longitude, Optional<String> name, String updatedAt)
       implements Result {
     /** The representation merged into a profile. */
-    public ObjectNode toJson() {
-      ObjectNode json = Json.object();
+    public JsonObject toJson() {
+      JsonObject json = Json.object();
       json.put("latitude", latitude);
       json.put("longitude", longitude);
       json.put("name", name.orElse(null));
@@ -475,40 +474,33 @@ public final class LocationClient {
 
   /** Reads a location service {@code 200} body; anything not shaped like a location is refused. */
   static Result location(byte[] body, String userId) {
-    JsonNode node;
+    Object parsed;
     try {
-      node = Json.MAPPER.readTree(body);
+      parsed = Json.read(body);
     } catch (IOException e) {
       return new Unavailable("unparsable response body");
     }
-    if (node == null || !node.isObject()) {
+    if (!(parsed instanceof JsonObject node)) {
       return new Unavailable("response body is not a JSON object");
     }
-    JsonNode owner = node.get("userId");
-    if (owner != null && !(owner.isTextual() && owner.textValue().equals(userId))) {
+    Object owner = node.get("userId");
+    if (node.has("userId") && !userId.equals(owner)) {
       return new Unavailable("response body is for another user");
     }
-    JsonNode latitude = node.get("latitude");
-    JsonNode longitude = node.get("longitude");
-    JsonNode name = node.get("name");
-    JsonNode updatedAt = node.get("updatedAt");
-    if (latitude == null
-        || !latitude.isNumber()
+    if (!(node.get("latitude") instanceof Number latitude)
         || !(Math.abs(latitude.doubleValue()) <= 90)
-        || longitude == null
-        || !longitude.isNumber()
+        || !(node.get("longitude") instanceof Number longitude)
         || !(Math.abs(longitude.doubleValue()) <= 180)
-        || !(name == null || name.isNull() || name.isTextual())
-        || updatedAt == null
-        || !updatedAt.isTextual()
-        || !isTimestamp(updatedAt.textValue())) {
+        || !(node.get("name") == null || node.get("name") instanceof String)
+        || !(node.get("updatedAt") instanceof String updatedAt)
+        || !isTimestamp(updatedAt)) {
       return new Unavailable("response body is not shaped like a location");
     }
     return new Found(
         latitude.doubleValue(),
         longitude.doubleValue(),
-        name == null || name.isNull() ? Optional.empty() : Optional.of(name.textValue()),
-        updatedAt.textValue());
+        Optional.ofNullable(node.text("name")),
+        updatedAt);
   }
 
   private static boolean isTimestamp(String text) {

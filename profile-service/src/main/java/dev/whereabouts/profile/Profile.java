@@ -1,6 +1,6 @@
 package dev.whereabouts.profile;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.validation.Fields;
 import java.util.Optional;
 import java.util.Set;
@@ -26,7 +26,7 @@ public record Profile(String displayName, Optional<String> bio) {
    *
    * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
    */
-  public static Profile parse(ObjectNode body) {
+  public static Profile parse(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);
     return new Profile(
         fields.requiredText("displayName", 1, MAX_DISPLAY_NAME),

@@ -2,12 +2,12 @@ package dev.whereabouts.profile;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
@@ -157,9 +157,9 @@ public final class ProfileHandler implements RequestStreamHandler {
                 Log.traceHeader()),
             request.remainingTime(),
             request.metrics());
-    ObjectNode body = stored.toJson();
+    JsonObject body = stored.toJson();
     if (location instanceof LocationClient.Found found) {
-      body.set("location", found.toJson());
+      body.put("location", found.toJson());
       body.put("locationStatus", "ok");
     } else {
       body.putNull("location");

@@ -26,15 +26,24 @@ public final class Profiles {
    * @throws dev.whereabouts.shared.store.VersionConflict when the precondition fails
    */
   public StoredProfile put(String userId, Profile profile, Precondition precondition, Instant now) {
+    return fromItem(items.replace(userId, attributes(profile), precondition, now));
+  }
+
+  /**
+   * SnapStart priming: one read of a key no user has, and the {@code PUT}'s {@code UpdateItem} on
+   * that key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}); writes
+   * nothing.
+   */
+  public void prime() {
+    items.prime();
+    items.primeWrite(attributes(new Profile("Priming", Optional.of("Priming"))), Instant.now());
+  }
+
+  private static Map<String, AttributeValue> attributes(Profile profile) {
     Map<String, AttributeValue> attributes = new HashMap<>();
     attributes.put("displayName", AttributeValue.fromS(profile.displayName()));
     attributes.put("bio", profile.bio().map(AttributeValue::fromS).orElse(null));
-    return fromItem(items.replace(userId, attributes, precondition, now));
-  }
-
-  /** SnapStart priming: one read of a key no user has; writes nothing. */
-  public void prime() {
-    items.prime();
+    return attributes;
   }
 
   /** The user's profile, if stored. */

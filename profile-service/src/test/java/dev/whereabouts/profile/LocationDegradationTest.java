@@ -10,8 +10,8 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
@@ -112,7 +112,7 @@ class LocationDegradationTest {
     APIGatewayProxyResponseEvent response = getProfile(null);
     assertEquals(200, response.getStatusCode(), response.getBody());
     assertFalse(response.getHeaders().containsKey("ETag"));
-    return Json.MAPPER.readTree(response.getBody());
+    return Jackson.MAPPER.readTree(response.getBody());
   }
 
   private static void assertUnavailable(JsonNode body) {
@@ -195,7 +195,8 @@ class LocationDegradationTest {
       APIGatewayProxyResponseEvent response = StreamInvocations.call(handler, event, null);
 
       assertEquals(200, response.getStatusCode(), response.getBody());
-      assertEquals("none", Json.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
+      assertEquals(
+          "none", Jackson.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
       assertEquals(List.of(), attacker.received(), "no signed call where the client pointed");
       assertEquals("/prod/locations/" + userId, locationService.received().get(0).rawPath());
     }
@@ -312,7 +313,7 @@ class LocationDegradationTest {
     int leftMillis = (int) LocationClient.INVOCATION_MARGIN.toMillis() - 50;
     APIGatewayProxyResponseEvent response = getProfile(new FixedContext(leftMillis));
     assertEquals(200, response.getStatusCode());
-    assertUnavailable(Json.MAPPER.readTree(response.getBody()));
+    assertUnavailable(Jackson.MAPPER.readTree(response.getBody()));
     assertEquals(List.of(), locationService.received(), "no call without time for it");
   }
 
@@ -320,7 +321,7 @@ class LocationDegradationTest {
   void anInvocationWithTimeLeftMakesTheCall() throws Exception {
     locationService.answer(200, String.format(MUNICH, userId));
     APIGatewayProxyResponseEvent response = getProfile(new FixedContext(30_000));
-    assertEquals("ok", Json.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
+    assertEquals("ok", Jackson.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
   }
 
   @Test

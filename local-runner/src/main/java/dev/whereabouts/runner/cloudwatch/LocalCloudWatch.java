@@ -210,7 +210,10 @@ public final class LocalCloudWatch implements AutoCloseable {
             "no function named '" + f + "' (" + pools.keySet() + ")");
       }
       FunctionFault fault =
-          new FunctionFault(body.path("failureRate").asDouble(0), body.path("latencyMs").asLong(0));
+          new FunctionFault(
+              body.path("failureRate").asDouble(0),
+              body.path("latencyMs").asLong(0),
+              body.path("garbageRate").asDouble(0));
       pool.inject(fault);
       log.accept(
           "faults: "
@@ -218,8 +221,8 @@ public final class LocalCloudWatch implements AutoCloseable {
               + (fault.none()
                   ? " lifted"
                   : String.format(
-                      " fails %.0f %% of invocations, +%d ms each",
-                      fault.failureRate() * 100, fault.latencyMs())));
+                      " fails %.0f %% of invocations, +%d ms each, %.0f %% answer garbage",
+                      fault.failureRate() * 100, fault.latencyMs(), fault.garbageRate() * 100)));
       return;
     }
     if (body.hasNonNull("table")) {
@@ -250,6 +253,7 @@ public final class LocalCloudWatch implements AutoCloseable {
           ObjectNode f = fns.putObject(name);
           f.put("failureRate", pool.fault().failureRate());
           f.put("latencyMs", pool.fault().latencyMs());
+          f.put("garbageRate", pool.fault().garbageRate());
         });
     ObjectNode tables = root.putObject("tables");
     Map<String, DynamoDbTap.TableFault> set = tap.faults();

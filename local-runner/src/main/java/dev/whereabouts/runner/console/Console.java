@@ -8,24 +8,37 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The runner's console. Functions share the JVM's {@code System.out}, so the runner replaces it
- * with a stream that knows which function the writing thread belongs to (an inheritable
- * thread-local set by the function's environment thread): each complete line is printed once,
- * prefixed with the function's name (coloured on a terminal), and EMF lines are also counted into
- * {@link LocalMetrics}.
+ * with a stream that knows which function, of which runner, the writing thread belongs to (an
+ * inheritable thread-local set by the function's environment thread): each complete line is printed
+ * once, prefixed with the function's name (coloured on a terminal), and EMF lines are also counted
+ * into {@link LocalMetrics}.
+ *
+ * <p>The routing stream is one per JVM and routes by the thread's console, not by which runner
+ * installed itself last: several runners in one JVM (tests) each keep their functions' lines. Lines
+ * of threads that belong to no function go to the console installed last.
  */
 public final class Console {
   private static final String[] COLOURS = {
     "\u001b[36m", "\u001b[35m", "\u001b[33m", "\u001b[32m", "\u001b[34m", "\u001b[91m"
   };
   private static final String RESET = "\u001b[0m";
-  private static final InheritableThreadLocal<String> FUNCTION = new InheritableThreadLocal<>();
+  private static final InheritableThreadLocal<Route> ROUTE = new InheritableThreadLocal<>();
+  private static final ThreadLocal<ByteArrayOutputStream> PENDING =
+      ThreadLocal.withInitial(ByteArrayOutputStream::new);
+  // Set while a console prints: a console's own stream may lead back to System.out (a tee of the
+  // stream a test found there), and those bytes must not be routed again.
+  private static final ThreadLocal<Boolean> PRINTING = ThreadLocal.withInitial(() -> false);
+  private static final Object INSTALL = new Object();
+  private static PrintStream routed;
+  private static PrintStream original;
+  private static volatile Console latest;
+
+  private record Route(Console console, String function) {}
 
   private final PrintStream out;
   private final boolean colour;
   private final LocalMetrics metrics;
   private final boolean quietEmf;
-  private final ThreadLocal<ByteArrayOutputStream> pending =
-      ThreadLocal.withInitial(ByteArrayOutputStream::new);
 
   /**
    * @param out the real standard output
@@ -39,21 +52,45 @@ public final class Console {
     this.quietEmf = quietEmf;
   }
 
-  /** Runs {@code task} with its output (and its child threads' output) attributed to a function. */
-  public static void as(String function, Runnable task) {
-    FUNCTION.set(function);
+  /**
+   * Runs {@code task} with its output (and its child threads' output) attributed to a function of
+   * this console's runner.
+   */
+  public void as(String function, Runnable task) {
+    Route before = ROUTE.get();
+    ROUTE.set(new Route(this, function));
     try {
       task.run();
     } finally {
-      FUNCTION.remove();
+      if (before == null) {
+        ROUTE.remove();
+      } else {
+        ROUTE.set(before);
+      }
     }
   }
 
-  /** Installs the routing stream as {@code System.out} and {@code System.err}. */
+  /**
+   * Installs the routing stream as {@code System.out} and {@code System.err} (once per JVM) and
+   * makes this console the one for lines that belong to no function.
+   */
   public void install() {
-    PrintStream routed = new PrintStream(new Router(), true, StandardCharsets.UTF_8);
-    System.setOut(routed);
-    System.setErr(routed);
+    synchronized (INSTALL) {
+      if (routed == null || System.out != routed) {
+        if (routed == null) {
+          original = System.out;
+        }
+        routed = new PrintStream(new Router(), true, StandardCharsets.UTF_8);
+        System.setOut(routed);
+        System.setErr(routed);
+      }
+      latest = this;
+    }
+  }
+
+  /** The console installed last (for tests that install consoles of their own and put it back). */
+  static Console installed() {
+    return latest;
   }
 
   private volatile LogFile file;
@@ -65,9 +102,7 @@ public final class Console {
 
   /** Prints a line of the runner's own. */
   public void runner(String line) {
-    synchronized (out) {
-      out.println((colour ? "\u001b[1m" : "") + "runner  " + (colour ? RESET : "") + "| " + line);
-    }
+    print((colour ? "\u001b[1m" : "") + "runner  " + (colour ? RESET : "") + "| " + line);
     // The console first: the file must not delay what a watching user (or test) reads.
     LogFile f = file;
     if (f != null) {
@@ -81,13 +116,10 @@ public final class Console {
     }
     String name = function == null ? "runner" : function;
     String label = String.format("%-7s", name.length() > 20 ? name.substring(0, 20) : name);
-    synchronized (out) {
-      if (colour) {
-        out.println(
-            COLOURS[Math.floorMod(name.hashCode(), COLOURS.length)] + label + RESET + "| " + text);
-      } else {
-        out.println(label + "| " + text);
-      }
+    if (colour) {
+      print(COLOURS[Math.floorMod(name.hashCode(), COLOURS.length)] + label + RESET + "| " + text);
+    } else {
+      print(label + "| " + text);
     }
     LogFile f = file;
     if (f != null) {
@@ -95,10 +127,29 @@ public final class Console {
     }
   }
 
-  private final class Router extends OutputStream {
+  private void print(String line) {
+    boolean was = PRINTING.get();
+    PRINTING.set(true);
+    try {
+      synchronized (out) {
+        out.println(line);
+      }
+    } finally {
+      PRINTING.set(was);
+    }
+  }
+
+  private static final class Router extends OutputStream {
     @Override
     public void write(int b) {
-      ByteArrayOutputStream buffer = pending.get();
+      if (PRINTING.get()) {
+        PrintStream o = original;
+        if (o != null) {
+          o.write(b);
+        }
+        return;
+      }
+      ByteArrayOutputStream buffer = PENDING.get();
       if (b == '\n') {
         flushLine(buffer);
       } else {
@@ -119,7 +170,22 @@ public final class Console {
       if (text.endsWith("\r")) {
         text = text.substring(0, text.length() - 1);
       }
-      line(FUNCTION.get(), text);
+      Route route = ROUTE.get();
+      if (route != null) {
+        route.console().line(route.function(), text);
+      } else {
+        Console console = latest;
+        if (console != null) {
+          console.line(null, text);
+        }
+      }
+    }
+
+    @Override
+    public void flush() {
+      if (PRINTING.get() && original != null) {
+        original.flush();
+      }
     }
   }
 }

@@ -44,6 +44,27 @@ public final class Tables implements AutoCloseable {
         clock);
   }
 
+  /**
+   * Loads the SDK's client and request path (about a second of class loading in a fresh JVM), so
+   * that this can happen while the runner does other start-up work: one call to a closed port,
+   * refused at once, without retries.
+   */
+  public static void loadClasses() {
+    try (DynamoDbClient client =
+        DynamoDbClient.builder()
+            .endpointOverride(URI.create("http://127.0.0.1:9"))
+            .region(Region.EU_CENTRAL_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("runner", "runner")))
+            .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      client.describeTable(d -> d.tableName("class-loading"));
+    } catch (RuntimeException expected) {
+      // nothing listens on the discard port: the classes are loaded all the same
+    }
+  }
+
   /** With a client of the caller's (an endpoint that needs real credentials). */
   public Tables(DynamoDbClient client, Clock clock) {
     this.client = client;

@@ -124,8 +124,16 @@ public final class FunctionPool implements AutoCloseable {
           null, FunctionFault.ERROR_TYPE, "failure injected by the local runner", false, delay, 0);
     }
     Invocation r = invokeInEnvironment(eventJson, requestId, trace);
+    boolean garbage =
+        f.garbageRate() > 0
+            && r.errorType() == null
+            && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f.garbageRate();
     return new Invocation(
-        r.payload(),
+        garbage
+            ? "{\"statusCode\":200,\"headers\":{\"Content-Type\":\"application/json\"},\"body\":"
+                + com.fasterxml.jackson.databind.node.TextNode.valueOf(FunctionFault.GARBAGE)
+                + "}"
+            : r.payload(),
         r.errorType(),
         r.errorMessage(),
         r.timedOut(),

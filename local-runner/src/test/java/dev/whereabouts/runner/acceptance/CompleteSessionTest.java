@@ -49,7 +49,18 @@ class CompleteSessionTest {
             bearer);
     assertEquals(200, location.status(), location.raw().body());
 
+    // The profile function asks the location function within an 800 ms budget; on a loaded
+    // machine a read can outrun it and correctly degrade to "unavailable". That is allowed (and
+    // asserted) for a few reads, each warming the path further; the stored location must then
+    // come through.
     Api.Reply publicProfile = send("GET", "/profiles/" + user, null);
+    for (int read = 1;
+        read < 5 && "unavailable".equals(publicProfile.json().path("locationStatus").asText());
+        read++) {
+      assertEquals(200, publicProfile.status(), publicProfile.raw().body());
+      assertTrue(publicProfile.json().get("location").isNull(), publicProfile.raw().body());
+      publicProfile = send("GET", "/profiles/" + user, null);
+    }
     assertEquals(200, publicProfile.status(), publicProfile.raw().body());
     JsonNode body = publicProfile.json();
     assertEquals("Michael", body.get("displayName").asText());

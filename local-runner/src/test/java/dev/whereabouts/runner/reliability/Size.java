@@ -7,7 +7,13 @@ import java.time.Duration;
  * -Dreliability.size=full}; each figure can also be set on its own (see docs/reliability.md).
  */
 record Size(
-    String name, int fuzzInputs, int agreementInputs, Duration load, int loadClients, long seed) {
+    String name,
+    int fuzzInputs,
+    int agreementInputs,
+    Duration load,
+    int loadClients,
+    long seed,
+    int faultRounds) {
   static Size current() {
     boolean full = System.getProperty("reliability.size", "ci").equalsIgnoreCase("full");
     return new Size(
@@ -16,6 +22,7 @@ record Size(
         Integer.getInteger("reliability.agreement.inputs", full ? 20_000 : 1_000),
         Duration.ofSeconds(Long.getLong("reliability.load.seconds", full ? 600 : 30)),
         Integer.getInteger("reliability.load.clients", full ? 32 : 6),
-        Long.getLong("reliability.seed", 14L));
+        Long.getLong("reliability.seed", 14L),
+        Integer.getInteger("reliability.fault.rounds", full ? 3 : 1));
   }
 }

@@ -2,8 +2,8 @@ package dev.whereabouts.shared.http;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.store.VersionConflict;
@@ -82,16 +82,16 @@ public final class HttpFunction {
    */
   public static byte[] primingEvent(
       String method, String resource, String userId, String caller, String jsonBody) {
-    ObjectNode event = Json.object();
+    JsonObject event = Json.object();
     event.put("resource", resource);
     event.put("httpMethod", method);
-    ObjectNode headers = event.putObject("headers");
+    JsonObject headers = event.putObject("headers");
     headers.put("Content-Type", "application/json");
     headers.put("X-Forwarded-Proto", "https");
     if (userId != null) {
       event.putObject("pathParameters").put("userId", userId);
     }
-    ObjectNode context = event.putObject("requestContext");
+    JsonObject context = event.putObject("requestContext");
     context.put("requestId", "snapstart-priming");
     context.put("stage", "priming");
     if (caller != null) {
@@ -126,7 +126,9 @@ public final class HttpFunction {
       // A conditional write found another version: If-Match did not hold, nothing was written.
       response = problemResponse(Problem.preconditionFailed(conflict.getMessage()), request);
     } catch (SdkServiceException e) {
-      if (e.isThrottlingException()) {
+      // A throttle or a 5xx of the storage service, after the SDK's bounded retries: transient,
+      // so the client gets 503 with Retry-After (openapi.yaml), not a 500 it cannot act on.
+      if (e.isThrottlingException() || e.statusCode() >= 500) {
         log.warn("dependency throttled")
             .with("requestId", request.requestId())
             .with("correlationId", request.correlationId())
@@ -206,7 +208,7 @@ public final class HttpFunction {
 
   /** Renders a problem as {@code application/problem+json}. */
   public static Response problemResponse(Problem problem, Request request) {
-    ObjectNode body = Json.object();
+    JsonObject body = Json.object();
     body.put("type", problem.type());
     body.put("title", problem.title());
     body.put("status", problem.status());
@@ -219,7 +221,7 @@ public final class HttpFunction {
 
   /** Writes a response as the REST API proxy integration's response JSON. */
   static void write(Response response, OutputStream out) throws IOException {
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeNumberField("statusCode", response.status());
       g.writeObjectFieldStart("headers");

@@ -1,7 +1,7 @@
 package dev.whereabouts.shared.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.validation.Fields;
@@ -264,7 +264,7 @@ public final class Request {
    * JsonMediaType}), well-formed UTF-8 decoded strictly before parsing (400, {@link Utf8}),
    * well-formed JSON (400).
    */
-  public ObjectNode jsonBody() {
+  public JsonObject jsonBody() {
     if (body == null) {
       throw Problem.badRequest("The request body is not well-formed UTF-8 (or not valid base64).");
     }

@@ -1,7 +1,7 @@
 package dev.whereabouts.shared.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,12 +12,12 @@ public record Response(int status, Map<String, String> headers, String body) {
   }
 
   /** 200 with a JSON body. */
-  public static Response ok(JsonNode body) {
+  public static Response ok(JsonObject body) {
     return json(200, body);
   }
 
   /** 201 with a JSON body. */
-  public static Response created(JsonNode body) {
+  public static Response created(JsonObject body) {
     return json(201, body);
   }
 
@@ -27,7 +27,7 @@ public record Response(int status, Map<String, String> headers, String body) {
   }
 
   /** Any status with a JSON body. */
-  public static Response json(int status, JsonNode body) {
+  public static Response json(int status, JsonObject body) {
     return new Response(status, Map.of("Content-Type", "application/json"), Json.write(body));
   }
 

@@ -4,65 +4,62 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.validation.Utf8;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The one configured {@link ObjectMapper} and the strict reading of request bodies.
+ * The one configured {@link JsonFactory}, the strict reading of request bodies into {@link
+ * JsonObject} trees, and their writing.
  *
- * <p>Bodies are read as trees and validated field by field (see {@code validation.Fields}) rather
- * than bound to beans: no reflection on the init path, and every error names its field.
+ * <p>jackson-core's streaming parser and generator only, no databind: its {@code ObjectMapper} was
+ * the largest part of a function's first request above the bare stream-handler floor, and 1.7 MB of
+ * every function jar (docs/performance.md). Bodies are read as trees and validated field by field
+ * (see {@code validation.Fields}) rather than bound to beans: no reflection, and every error names
+ * its field.
  */
 public final class Json {
   /** Deeper nesting than any request of this API needs; bounds the parser's work. */
   public static final int MAX_NESTING_DEPTH = 16;
 
-  /** The mapper. Thread-safe; built once per function instance (class init). */
-  public static final ObjectMapper MAPPER = buildMapper();
+  /** The factory of every parser and generator. Thread-safe; built once (class init). */
+  public static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_NESTING_DEPTH)
+                  .maxNumberLength(64)
+                  .maxStringLength(64 * 1024)
+                  .build())
+          .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          .build();
 
   private Json() {}
 
-  private static ObjectMapper buildMapper() {
-    JsonFactory factory =
-        JsonFactory.builder()
-            .streamReadConstraints(
-                StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_NESTING_DEPTH)
-                    .maxNumberLength(64)
-                    .maxStringLength(64 * 1024)
-                    .build())
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-            .build();
-    return JsonMapper.builder(factory)
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-        .build();
-  }
-
-  /** A new empty object node. */
-  public static ObjectNode object() {
-    return JsonNodeFactory.instance.objectNode();
+  /** A new empty object. */
+  public static JsonObject object() {
+    return new JsonObject();
   }
 
   /**
@@ -70,7 +67,7 @@ public final class Json {
    *
    * @throws Problem 400 naming what is wrong and where (never the parser's own message)
    */
-  public static ObjectNode parseObject(byte[] body) {
+  public static JsonObject parseObject(byte[] body) {
     return parseObject(Utf8.decodeBody(body));
   }
 
@@ -79,13 +76,24 @@ public final class Json {
    *
    * @throws Problem 400 naming what is wrong and where (never the parser's own message)
    */
-  public static ObjectNode parseObject(String body) {
+  public static JsonObject parseObject(String body) {
     if (body.isEmpty()) {
       throw Problem.badRequest("The request body is empty; a JSON object is required.");
     }
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(body);
+    try (JsonParser p = FACTORY.createParser(body)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw Problem.badRequest("The request body is empty; a JSON object is required.");
+      }
+      Object value = value(p);
+      if (p.nextToken() != null) {
+        throw Problem.badRequest(
+            "The request body is not valid JSON" + at(p.currentTokenLocation()) + ".");
+      }
+      if (!(value instanceof JsonObject object)) {
+        throw Problem.badRequest("The request body must be a JSON object.");
+      }
+      return object;
     } catch (StreamConstraintsException e) {
       throw Problem.badRequest(
           "The request body nests deeper than "
@@ -99,18 +107,81 @@ public final class Json {
             "The request body repeats the property '" + duplicateName(message) + "'.");
       }
       throw Problem.badRequest("The request body is not valid JSON" + at(e.getLocation()) + ".");
-    } catch (JsonProcessingException e) {
-      throw Problem.badRequest("The request body is not valid JSON" + at(e.getLocation()) + ".");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (node == null || node.isMissingNode()) {
-      throw Problem.badRequest("The request body is empty; a JSON object is required.");
+  }
+
+  /**
+   * Reads one JSON value (an event, a dependency's answer) with the same limits as request bodies,
+   * as a {@link JsonObject}, {@link List}, {@link String}, {@link Number}, {@link Boolean} or null
+   * (also for no value at all). Text after the value is an error.
+   *
+   * @throws IOException when the input is not one well-formed JSON value within the limits
+   */
+  public static Object read(InputStream in) throws IOException {
+    try (JsonParser p = FACTORY.createParser(in)) {
+      return readOne(p);
     }
-    if (!node.isObject()) {
-      throw Problem.badRequest("The request body must be a JSON object.");
+  }
+
+  /** As {@link #read(InputStream)}, from bytes. */
+  public static Object read(byte[] in) throws IOException {
+    try (JsonParser p = FACTORY.createParser(in)) {
+      return readOne(p);
     }
-    return (ObjectNode) node;
+  }
+
+  private static Object readOne(JsonParser p) throws IOException {
+    if (p.nextToken() == null) {
+      return null;
+    }
+    Object value = value(p);
+    if (p.nextToken() != null) {
+      throw new JsonParseException(p, "trailing text after the JSON value");
+    }
+    return value;
+  }
+
+  /** The value at the parser's current token; leaves the parser on its last token. */
+  private static Object value(JsonParser p) throws IOException {
+    switch (p.currentToken()) {
+      case START_OBJECT -> {
+        JsonObject object = new JsonObject();
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+          p.nextToken();
+          object.set(name, value(p));
+        }
+        return object;
+      }
+      case START_ARRAY -> {
+        List<Object> array = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          array.add(value(p));
+        }
+        return array;
+      }
+      case VALUE_STRING -> {
+        return p.getText();
+      }
+      case VALUE_NUMBER_INT -> {
+        return p.getNumberValue();
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return p.getDoubleValue();
+      }
+      case VALUE_TRUE -> {
+        return Boolean.TRUE;
+      }
+      case VALUE_FALSE -> {
+        return Boolean.FALSE;
+      }
+      case VALUE_NULL -> {
+        return null;
+      }
+      default -> throw new JsonParseException(p, "unexpected token " + p.currentToken());
+    }
   }
 
   private static String duplicateName(String message) {
@@ -126,52 +197,50 @@ public final class Json {
     return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
   }
 
-  /**
-   * Serializes a tree to a compact JSON string, token by token: the same text as the mapper would
-   * write, without the mapper's serializer machinery, whose first use loads a few hundred classes
-   * on a function's first request (docs/performance.md).
-   */
-  public static String write(JsonNode node) {
+  /** Serializes a tree to compact JSON text. */
+  public static String write(JsonObject object) {
     StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
-      writeTree(g, node);
+    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+      writeValue(g, object);
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree could not be written", e);
     }
     return out.toString();
   }
 
-  private static void writeTree(JsonGenerator g, JsonNode node) throws IOException {
-    switch (node.getNodeType()) {
-      case OBJECT -> {
-        g.writeStartObject();
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-          g.writeFieldName(field.getKey());
-          writeTree(g, field.getValue());
-        }
-        g.writeEndObject();
+  /**
+   * Writes one value of the kinds a {@link JsonObject} holds; anything else is a programming error.
+   */
+  public static void writeValue(JsonGenerator g, Object value) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String s) {
+      g.writeString(s);
+    } else if (value instanceof JsonObject object) {
+      g.writeStartObject();
+      for (Map.Entry<String, Object> property : object.properties().entrySet()) {
+        g.writeFieldName(property.getKey());
+        writeValue(g, property.getValue());
       }
-      case ARRAY -> {
-        g.writeStartArray();
-        for (JsonNode element : node) {
-          writeTree(g, element);
-        }
-        g.writeEndArray();
+      g.writeEndObject();
+    } else if (value instanceof List<?> list) {
+      g.writeStartArray();
+      for (Object element : list) {
+        writeValue(g, element);
       }
-      case STRING -> g.writeString(node.textValue());
-      case BOOLEAN -> g.writeBoolean(node.booleanValue());
-      case NULL, MISSING -> g.writeNull();
-      case NUMBER -> {
-        switch (node.numberType()) {
-          case INT -> g.writeNumber(node.intValue());
-          case LONG -> g.writeNumber(node.longValue());
-          case BIG_INTEGER -> g.writeNumber(node.bigIntegerValue());
-          case FLOAT -> g.writeNumber(node.floatValue());
-          case DOUBLE -> g.writeNumber(node.doubleValue());
-          default -> g.writeNumber(node.decimalValue());
-        }
-      }
-      default -> MAPPER.writeTree(g, node); // binary and POJO nodes: none in this project
+      g.writeEndArray();
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      g.writeNumber(((Number) value).longValue());
+    } else if (value instanceof Double || value instanceof Float) {
+      g.writeNumber(((Number) value).doubleValue());
+    } else if (value instanceof BigInteger big) {
+      g.writeNumber(big);
+    } else if (value instanceof BigDecimal decimal) {
+      g.writeNumber(decimal);
+    } else {
+      throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
     }
   }
 }

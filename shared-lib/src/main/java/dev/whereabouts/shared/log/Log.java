@@ -155,7 +155,7 @@ public final class Log {
 
     String render() {
       StringWriter out = new StringWriter(256);
-      try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
         g.writeStartObject();
         g.writeStringField("timestamp", Timestamps.format(Instant.now()));
         g.writeStringField("level", level);

@@ -72,7 +72,7 @@ public final class Metrics {
       return Optional.empty();
     }
     StringWriter out = new StringWriter(256);
-    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+    try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeObjectFieldStart("_aws");
       g.writeNumberField("Timestamp", timestamp.toEpochMilli());

@@ -13,6 +13,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -37,6 +38,20 @@ public final class Aws {
 
   /** Socket read timeout for AWS calls. */
   public static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Attempts per DynamoDB call, the first included. Bounded and explicit: the SDK's default for
+   * DynamoDB (legacy mode) is 9 attempts with up to 20 s of back-off, far past any function's
+   * Timeout, so a throttled table made the gateway answer 504 instead of the function's 503.
+   */
+  public static final int MAX_ATTEMPTS = 3;
+
+  /**
+   * The whole of one DynamoDB call, retries and back-off included; shorter than the shortest
+   * Timeout of a function that uses DynamoDB (5 s in template.yaml), so the function answers 503
+   * with Retry-After itself before Lambda cuts it off (ReliabilityFaultTest checks the template).
+   */
+  public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(3);
 
   private Aws() {}
 
@@ -83,7 +98,14 @@ public final class Aws {
         DynamoDbClient.builder()
             .region(region(env))
             .credentialsProvider(credentials(env))
-            .httpClient(httpClient());
+            .httpClient(httpClient())
+            .overrideConfiguration(
+                c ->
+                    c.apiCallTimeout(API_CALL_TIMEOUT)
+                        .retryStrategy(
+                            AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(MAX_ATTEMPTS)
+                                .build()));
     env.optional("AWS_ENDPOINT_URL_DYNAMODB").map(URI::create).ifPresent(builder::endpointOverride);
     return builder.build();
   }

@@ -54,6 +54,35 @@ public final class VersionedItems {
     Priming.readAbsentKey(dynamoDb, table, keyName);
   }
 
+  /**
+   * SnapStart priming of the write path without a write: the {@code UpdateItem} that {@link
+   * #replace} sends for these attributes, on {@link Priming#ABSENT_KEY}, under a condition no item
+   * can meet ({@code attribute_exists(#k) AND attribute_not_exists(#k)}), so DynamoDB evaluates it
+   * and answers {@code ConditionalCheckFailed}: the request's marshalling, signing and HTTP and the
+   * error's unmarshalling run, and nothing is written (even if that key existed). Like the priming
+   * read, on a connection used once. A refused write still costs one write capacity unit.
+   *
+   * @return true when DynamoDB refused the write as intended
+   */
+  public boolean primeWrite(Map<String, AttributeValue> attributes, Instant now) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    UpdateItemRequest.Builder request = update(Priming.ABSENT_KEY, attributes, now, names, values);
+    names.put("#k", keyName);
+    try {
+      dynamoDb.updateItem(
+          request
+              .conditionExpression("attribute_exists(#k) AND attribute_not_exists(#k)")
+              .expressionAttributeNames(names)
+              .expressionAttributeValues(values)
+              .overrideConfiguration(o -> o.putHeader("Connection", "close"))
+              .build());
+      return false;
+    } catch (ConditionalCheckFailedException expected) {
+      return true;
+    }
+  }
+
   /** The stored item, read consistently. */
   public Optional<Map<String, AttributeValue>> get(String key) {
     Map<String, AttributeValue> item =
@@ -80,6 +109,37 @@ public final class VersionedItems {
       String key, Map<String, AttributeValue> attributes, Precondition precondition, Instant now) {
     Map<String, String> names = new HashMap<>();
     Map<String, AttributeValue> values = new HashMap<>();
+    UpdateItemRequest.Builder request = update(key, attributes, now, names, values);
+    switch (precondition.kind()) {
+      case NONE -> {}
+      case EXISTS -> {
+        names.put("#k", keyName);
+        request.conditionExpression("attribute_exists(#k)");
+      }
+      case VERSION -> {
+        values.put(":expected", AttributeValue.fromN(Long.toString(precondition.version())));
+        request.conditionExpression("#v = :expected");
+      }
+    }
+    request.expressionAttributeNames(names).expressionAttributeValues(values);
+    try {
+      return dynamoDb.updateItem(request.build()).attributes();
+    } catch (ConditionalCheckFailedException e) {
+      throw conflict(key, precondition);
+    }
+  }
+
+  /**
+   * The {@code UpdateItem} of {@link #replace} without its condition: every given attribute set or
+   * removed, the version incremented, {@code createdAt} kept, {@code updatedAt} set. Its names and
+   * values are added to the given maps, which the caller completes and sets.
+   */
+  private UpdateItemRequest.Builder update(
+      String key,
+      Map<String, AttributeValue> attributes,
+      Instant now,
+      Map<String, String> names,
+      Map<String, AttributeValue> values) {
     StringJoiner set = new StringJoiner(", ", "SET ", "");
     StringJoiner remove = new StringJoiner(", ", " REMOVE ", "").setEmptyValue("");
     int i = 0;
@@ -103,30 +163,11 @@ public final class VersionedItems {
     set.add("#v = if_not_exists(#v, :zero) + :one");
     set.add("#c = if_not_exists(#c, :now)");
     set.add("#u = :now");
-
-    UpdateItemRequest.Builder request =
-        UpdateItemRequest.builder()
-            .tableName(table)
-            .key(key(key))
-            .updateExpression(set + remove.toString())
-            .returnValues(ReturnValue.ALL_NEW);
-    switch (precondition.kind()) {
-      case NONE -> {}
-      case EXISTS -> {
-        names.put("#k", keyName);
-        request.conditionExpression("attribute_exists(#k)");
-      }
-      case VERSION -> {
-        values.put(":expected", AttributeValue.fromN(Long.toString(precondition.version())));
-        request.conditionExpression("#v = :expected");
-      }
-    }
-    request.expressionAttributeNames(names).expressionAttributeValues(values);
-    try {
-      return dynamoDb.updateItem(request.build()).attributes();
-    } catch (ConditionalCheckFailedException e) {
-      throw conflict(key, precondition);
-    }
+    return UpdateItemRequest.builder()
+        .tableName(table)
+        .key(key(key))
+        .updateExpression(set + remove.toString())
+        .returnValues(ReturnValue.ALL_NEW);
   }
 
   /**

@@ -1,9 +1,7 @@
 package dev.whereabouts.shared.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.http.Problem;
-import java.util.Iterator;
+import dev.whereabouts.shared.json.JsonObject;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -16,9 +14,9 @@ public final class Fields {
   /** The API's user id rule. */
   public static final Pattern USER_ID = Pattern.compile("^[a-z0-9][a-z0-9_-]{2,31}$");
 
-  private final ObjectNode object;
+  private final JsonObject object;
 
-  private Fields(ObjectNode object) {
+  private Fields(JsonObject object) {
     this.object = object;
   }
 
@@ -27,10 +25,8 @@ public final class Fields {
    *
    * @throws Problem 400 naming the first unknown property
    */
-  public static Fields of(ObjectNode object, Set<String> allowed) {
-    Iterator<String> names = object.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
+  public static Fields of(JsonObject object, Set<String> allowed) {
+    for (String name : object.names()) {
       if (!allowed.contains(name)) {
         throw Problem.badRequest("Unknown property '" + name + "'.");
       }
@@ -40,8 +36,8 @@ public final class Fields {
 
   /** A string property that must be present, with a length between min and max code points. */
   public String requiredString(String name, int min, int max) {
-    JsonNode node = object.get(name);
-    if (node == null || node.isNull()) {
+    Object node = object.get(name);
+    if (node == null) {
       throw Problem.badRequest("'" + name + "' is required.");
     }
     return checkedString(name, node, min, max);
@@ -49,8 +45,8 @@ public final class Fields {
 
   /** A string property that may be absent or null (then empty). */
   public Optional<String> optionalString(String name, int min, int max) {
-    JsonNode node = object.get(name);
-    if (node == null || node.isNull()) {
+    Object node = object.get(name);
+    if (node == null) {
       return Optional.empty();
     }
     return Optional.of(checkedString(name, node, min, max));
@@ -82,14 +78,14 @@ public final class Fields {
 
   /** A finite number property that must be present and lie within [min, max]. */
   public double requiredNumber(String name, double min, double max) {
-    JsonNode node = object.get(name);
-    if (node == null || node.isNull()) {
+    Object node = object.get(name);
+    if (node == null) {
       throw Problem.badRequest("'" + name + "' is required.");
     }
-    if (!node.isNumber()) {
+    if (!(node instanceof Number number)) {
       throw Problem.badRequest("'" + name + "' must be a number.");
     }
-    double value = node.doubleValue();
+    double value = number.doubleValue();
     if (!Double.isFinite(value) || value < min || value > max) {
       throw Problem.badRequest(
           "'" + name + "' must be between " + plain(min) + " and " + plain(max) + ".");
@@ -99,14 +95,14 @@ public final class Fields {
 
   /** A user id property, checked against {@link #USER_ID}. */
   public String requiredUserId(String name) {
-    JsonNode node = object.get(name);
-    if (node == null || node.isNull()) {
+    Object node = object.get(name);
+    if (node == null) {
       throw Problem.badRequest("'" + name + "' is required.");
     }
-    if (!node.isTextual()) {
+    if (!(node instanceof String text)) {
       throw Problem.badRequest("'" + name + "' must be a string.");
     }
-    return userId(name, node.textValue());
+    return userId(name, text);
   }
 
   /**
@@ -125,11 +121,10 @@ public final class Fields {
     return value;
   }
 
-  private static String checkedString(String name, JsonNode node, int min, int max) {
-    if (!node.isTextual()) {
+  private static String checkedString(String name, Object node, int min, int max) {
+    if (!(node instanceof String value)) {
       throw Problem.badRequest("'" + name + "' must be a string.");
     }
-    String value = node.textValue();
     int length = value.codePointCount(0, value.length());
     if (length < min || length > max) {
       throw Problem.badRequest(

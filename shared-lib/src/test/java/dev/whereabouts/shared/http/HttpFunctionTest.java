@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.testing.ApiEvents;
+import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
@@ -68,7 +69,7 @@ class HttpFunctionTest {
   }
 
   private static JsonNode body(APIGatewayProxyResponseEvent response) throws Exception {
-    return Json.MAPPER.readTree(response.getBody());
+    return Jackson.MAPPER.readTree(response.getBody());
   }
 
   private APIGatewayProxyResponseEvent get(String resource, String path) {
@@ -215,7 +216,7 @@ class HttpFunctionTest {
     }
     String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
     assertEquals(2, lines.length);
-    JsonNode log = Json.MAPPER.readTree(lines[0]);
+    JsonNode log = Jackson.MAPPER.readTree(lines[0]);
     for (String field :
         new String[] {
           "timestamp",
@@ -234,7 +235,7 @@ class HttpFunctionTest {
     }
     assertEquals("corr-1", log.get("correlationId").asText());
     assertEquals("GET /things/{userId}", log.get("route").asText());
-    JsonNode emf = Json.MAPPER.readTree(lines[1]);
+    JsonNode emf = Jackson.MAPPER.readTree(lines[1]);
     assertEquals("Whereabouts", emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText());
     assertEquals("ThingRead", emf.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText());
     assertEquals(1.0, emf.get("ThingRead").asDouble());
@@ -255,7 +256,7 @@ class HttpFunctionTest {
       System.setOut(original);
     }
     String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
-    assertTrue(Json.MAPPER.readTree(lines[0]).get("coldStart").asBoolean());
-    assertFalse(Json.MAPPER.readTree(lines[1]).get("coldStart").asBoolean());
+    assertTrue(Jackson.MAPPER.readTree(lines[0]).get("coldStart").asBoolean());
+    assertFalse(Jackson.MAPPER.readTree(lines[1]).get("coldStart").asBoolean());
   }
 }

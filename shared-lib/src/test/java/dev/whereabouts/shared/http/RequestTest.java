@@ -61,6 +61,6 @@ class RequestTest {
   void base64BodiesAreDecodedBeforeTheSizeCheck() {
     var event = ApiEvents.request("PUT", "/x", "/x").json("eyJhIjoxfQ==").build();
     event.setIsBase64Encoded(true);
-    assertEquals(1, from(event, new Metrics("t")).jsonBody().get("a").asInt());
+    assertEquals(1, ((Number) from(event, new Metrics("t")).jsonBody().get("a")).intValue());
   }
 }

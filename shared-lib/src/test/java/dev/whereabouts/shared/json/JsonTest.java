@@ -2,14 +2,17 @@ package dev.whereabouts.shared.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.shared.http.Problem;
-import java.math.BigDecimal;
+import dev.whereabouts.shared.testing.Jackson;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,8 +25,7 @@ class JsonTest {
 
   @Test
   void readsAnObject() {
-    assertEquals(
-        "x", Json.parseObject("{\"a\":\"x\"}".getBytes(StandardCharsets.UTF_8)).get("a").asText());
+    assertEquals("x", Json.parseObject("{\"a\":\"x\"}".getBytes(StandardCharsets.UTF_8)).text("a"));
   }
 
   @ParameterizedTest
@@ -62,18 +64,51 @@ class JsonTest {
   }
 
   @Test
-  void writeGivesTheMappersTextForEveryNodeTypeUsedHere() throws Exception {
-    ObjectNode tree = Json.object();
+  void readsEveryKindOfValueWithItsJavaType() {
+    JsonObject read =
+        Json.parseObject(
+            "{\"s\":\"x\",\"i\":7,\"l\":9007199254740993,\"d\":52.52,\"t\":true,"
+                + "\"n\":null,\"a\":[1,{\"b\":false}],\"o\":{}}");
+    assertEquals("x", read.get("s"));
+    assertEquals(7, read.get("i"));
+    assertEquals(9_007_199_254_740_993L, read.get("l"));
+    assertEquals(52.52, read.get("d"));
+    assertEquals(Boolean.TRUE, read.get("t"));
+    assertTrue(read.has("n"));
+    assertNull(read.get("n"));
+    assertEquals(List.of(1, Json.object().put("b", false)), read.get("a"));
+    assertEquals(Json.object(), read.get("o"));
+    assertEquals(List.of("s", "i", "l", "d", "t", "n", "a", "o"), List.copyOf(read.names()));
+  }
+
+  @Test
+  void writeGivesDatabindsTextForEveryValueKindUsedHere() throws Exception {
+    JsonObject tree = Json.object();
     tree.put("text", "é \" \\ \u0001 😀");
     tree.put("int", 7);
     tree.put("long", 9_007_199_254_740_993L);
     tree.put("double", 52.520008);
-    tree.put("decimal", new BigDecimal("13.40"));
     tree.put("yes", true);
     tree.putNull("nothing");
-    tree.putArray("list").add(1).add("two").addObject().put("three", 3.5);
+    tree.put("list", List.of(1, "two", Json.object().put("three", 3.5)));
     tree.putObject("empty");
 
-    assertEquals(Json.MAPPER.writeValueAsString(tree), Json.write(tree));
+    ObjectNode same = Jackson.MAPPER.createObjectNode();
+    same.put("text", "é \" \\ \u0001 😀");
+    same.put("int", 7);
+    same.put("long", 9_007_199_254_740_993L);
+    same.put("double", 52.520008);
+    same.put("yes", true);
+    same.putNull("nothing");
+    same.putArray("list").add(1).add("two").addObject().put("three", 3.5);
+    same.putObject("empty");
+
+    assertEquals(Jackson.MAPPER.writeValueAsString(same), Json.write(tree));
+  }
+
+  @Test
+  void readRefusesTextAfterTheValue() {
+    assertThrows(IOException.class, () -> Json.read("{} x".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(IOException.class, () -> Json.read("{} {}".getBytes(StandardCharsets.UTF_8)));
   }
 }

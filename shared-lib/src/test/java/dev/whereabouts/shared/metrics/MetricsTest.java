@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.testing.Jackson;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,7 @@ class MetricsTest {
     m.milliseconds("LocationLookupLatency", 12.5);
     m.milliseconds("LocationLookupLatency", 7);
     JsonNode emf =
-        Json.MAPPER.readTree(
+        Jackson.MAPPER.readTree(
             m.toEmf(Instant.ofEpochMilli(1795428930123L), Map.of("requestId", "r1")).orElseThrow());
     assertEquals(1795428930123L, emf.at("/_aws/Timestamp").asLong());
     JsonNode directive = emf.at("/_aws/CloudWatchMetrics/0");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,5 +156,34 @@ class VersionedItemsTest {
     assertEquals(1, won.get());
     assertEquals(15, lost.get());
     assertEquals(2, VersionedItems.longOf(items.get("g").orElseThrow(), "version"));
+  }
+
+  @Test
+  void primingTheWriteIsRefusedByDynamoDbAndWritesNothing() {
+    String table = LocalDynamoDb.createTable("priming", "id", null);
+    VersionedItems fresh = new VersionedItems(LocalDynamoDb.client(), table, "id");
+
+    assertTrue(fresh.primeWrite(name("x"), NOW), "ConditionalCheckFailed, not another error");
+    assertEquals(0, LocalDynamoDb.client().scan(s -> s.tableName(table)).count());
+  }
+
+  @Test
+  void primingTheWriteLeavesEvenAnExistingItemAtThePrimingKeyAlone() {
+    String table = LocalDynamoDb.createTable("priming", "id", null);
+    VersionedItems fresh = new VersionedItems(LocalDynamoDb.client(), table, "id");
+    LocalDynamoDb.client()
+        .putItem(
+            p ->
+                p.tableName(table)
+                    .item(
+                        Map.of(
+                            "id", AttributeValue.fromS(Priming.ABSENT_KEY),
+                            "name", AttributeValue.fromS("kept"))));
+
+    assertTrue(fresh.primeWrite(name("x"), NOW));
+    assertEquals(
+        Map.of(
+            "id", AttributeValue.fromS(Priming.ABSENT_KEY), "name", AttributeValue.fromS("kept")),
+        fresh.get(Priming.ABSENT_KEY).orElseThrow());
   }
 }

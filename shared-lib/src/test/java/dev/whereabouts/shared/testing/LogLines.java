@@ -1,7 +1,6 @@
 package dev.whereabouts.shared.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whereabouts.shared.json.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,6 +38,6 @@ public final class LogLines {
   }
 
   private static JsonNode parse(String line) throws IOException {
-    return Json.MAPPER.readTree(line);
+    return Jackson.MAPPER.readTree(line);
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.snapstart.Priming;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +39,7 @@ public final class PrimingRuns {
     assertEquals(1, lines.length, "priming writes one line, its own: " + output);
     JsonNode line;
     try {
-      line = Json.MAPPER.readTree(lines[0]);
+      line = Jackson.MAPPER.readTree(lines[0]);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
