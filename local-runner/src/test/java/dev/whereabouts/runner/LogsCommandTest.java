@@ -96,6 +96,14 @@ class LogsCommandTest {
                   HttpRequest.newBuilder(URI.create(runner.baseUrl() + "/profiles/nobody")).build(),
                   HttpResponse.BodyHandlers.ofString());
       assertEquals(404, r.statusCode());
+      // The gateway writes its request line after the answer has gone out: wait for it.
+      java.nio.file.Path log = data.resolve("logs").resolve("runner.jsonl");
+      java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
+      while (java.time.Instant.now().isBefore(deadline)
+          && !(java.nio.file.Files.exists(log)
+              && java.nio.file.Files.readString(log).contains("GET /profiles/nobody 404"))) {
+        Thread.sleep(20);
+      }
     } finally {
       runner.close();
       System.setOut(systemOut);
