@@ -27,7 +27,6 @@ import java.util.Map;
  * @param requestId {@code requestContext.requestId}
  * @param apiId {@code requestContext.apiId}
  * @param stage {@code requestContext.stage}
- * @param domainName {@code requestContext.domainName}
  * @param sourceIp {@code requestContext.identity.sourceIp}: the client's address as API Gateway saw
  *     it
  * @param authorizer {@code requestContext.authorizer}: the context the REQUEST authorizer returned
@@ -43,7 +42,6 @@ public record ProxyEvent(
     String requestId,
     String apiId,
     String stage,
-    String domainName,
     String sourceIp,
     Map<String, String> authorizer) {
   /**
@@ -127,7 +125,6 @@ public record ProxyEvent(
         context.get("requestId"),
         context.get("apiId"),
         context.get("stage"),
-        context.get("domainName"),
         context.get("sourceIp"),
         authorizer);
   }

@@ -42,7 +42,6 @@ public final class Request {
   private final Optional<String> caller;
   private final String apiId;
   private final String stage;
-  private final String domainName;
   private final String sourceIp;
   private final Metrics metrics;
   private final long deadlineNanos;
@@ -58,7 +57,6 @@ public final class Request {
       Optional<String> caller,
       String apiId,
       String stage,
-      String domainName,
       String sourceIp,
       Metrics metrics,
       long deadlineNanos) {
@@ -72,7 +70,6 @@ public final class Request {
     this.caller = caller;
     this.apiId = apiId;
     this.stage = stage;
-    this.domainName = domainName;
     this.sourceIp = sourceIp;
     this.metrics = metrics;
     this.deadlineNanos = deadlineNanos;
@@ -107,7 +104,6 @@ public final class Request {
         caller(event.authorizer()),
         nonNull(event.apiId()),
         nonNull(event.stage()),
-        nonNull(event.domainName()),
         nonNull(event.sourceIp()),
         metrics,
         remainingMillis < 0 ? Long.MIN_VALUE : System.nanoTime() + remainingMillis * 1_000_000);
@@ -198,11 +194,6 @@ public final class Request {
   /** The API Gateway stage, from the request context. */
   public String stage() {
     return stage;
-  }
-
-  /** The host name clients used to reach the API, from the request context. */
-  public String domainName() {
-    return domainName;
   }
 
   /** The client's address as API Gateway saw it (request context), for logs; may be empty. */
