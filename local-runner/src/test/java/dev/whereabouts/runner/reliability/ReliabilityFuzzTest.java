@@ -149,11 +149,9 @@ class ReliabilityFuzzTest {
             fuzzer.tokens(World.login(owner), World.login(other));
           }
         } else if (reply.status() >= 400) {
-          Map<String, Optional<Map<String, AttributeValue>>> now =
-              snapshot(owner.id(), other.id());
+          Map<String, Optional<Map<String, AttributeValue>>> now = snapshot(owner.id(), other.id());
           if (!now.equals(stored)) {
-            failures.add(
-                input + " -> refused with " + reply.status() + " but stored data changed");
+            failures.add(input + " -> refused with " + reply.status() + " but stored data changed");
             stored = now;
           }
         }
