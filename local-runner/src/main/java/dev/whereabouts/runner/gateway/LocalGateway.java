@@ -123,7 +123,7 @@ public final class LocalGateway implements HttpHandler {
 
   /** The gateway's view of one request in flight. */
   private final class Call {
-    final String requestId = UUID.randomUUID().toString();
+    final String requestId = requestId();
     final long startNanos = System.nanoTime();
     final long startMillis = clock.millis();
     String method;
@@ -161,6 +161,19 @@ public final class LocalGateway implements HttpHandler {
       }
       return null;
     }
+  }
+
+  /**
+   * A random (version 4) UUID from the thread's own generator: {@link UUID#randomUUID()} draws from
+   * the shared SecureRandom under one lock, which 64 gateway threads queue for; a request id needs
+   * to be unique, not secret.
+   */
+  private static String requestId() {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+    return new UUID(high, low).toString();
   }
 
   /** An answer the gateway gives itself, by gateway response type. */
