@@ -14,6 +14,8 @@
 #   RUNNER_JAVA_OPTS="…" bench/runner-load.sh …   extra JVM options for the runner, e.g. a flight
 #                                       recording: -XX:StartFlightRecording=filename=/tmp/runner.jfr
 #   WARMUP16=SECONDS                    the 16-client warm-up (default 60)
+#   RUNNER_JAR=PATH                     another build of the runner (an A/B against an older
+#                                       commit's jar, same functions, same machine, same minute)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -29,7 +31,7 @@ start=$(date +%s%N)
 # The template's stage throttle (200 requests/s) would answer most of this load with 429, as API
 # Gateway would; the benchmark measures the runner's capacity, so it lifts the limit.
 # shellcheck disable=SC2086 # options are words
-java ${RUNNER_JAVA_OPTS:-} -jar local-runner/target/local-runner.jar --port "$port" --no-color \
+java ${RUNNER_JAVA_OPTS:-} -jar "${RUNNER_JAR:-local-runner/target/local-runner.jar}" --port "$port" --no-color \
   --parameter-overrides StageRateLimit=1000000 StageBurstLimit=1000000 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log" "$log".*' EXIT
