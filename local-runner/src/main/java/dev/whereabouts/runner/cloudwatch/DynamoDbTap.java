@@ -179,15 +179,17 @@ public final class DynamoDbTap implements AutoCloseable {
           || !now.equals(target)
           || System.nanoTime() - lastUsed > UPSTREAM_IDLE_NANOS) {
         close();
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(now.getHost(), now.getPort()), CONNECT_TIMEOUT_MS);
-        socket.setSoTimeout(ANSWER_TIMEOUT_MS);
-        wire = new HttpWire(socket.getInputStream());
-        out = socket.getOutputStream();
-        target = now;
       }
       try {
+        if (socket == null) {
+          socket = new Socket();
+          socket.setTcpNoDelay(true);
+          socket.connect(new InetSocketAddress(now.getHost(), now.getPort()), CONNECT_TIMEOUT_MS);
+          socket.setSoTimeout(ANSWER_TIMEOUT_MS);
+          wire = new HttpWire(socket.getInputStream());
+          out = socket.getOutputStream();
+          target = now;
+        }
         out.write(request);
         out.flush();
         HttpWire.Head head = wire.readHead();
