@@ -1,8 +1,5 @@
 package dev.whereabouts.runner.cloudwatch;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -42,20 +39,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class DynamoDbTap implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> READS =
-      Set.of("GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems");
-  private static final Set<String> CAPACITY =
-      Set.of(
-          "GetItem",
-          "PutItem",
-          "UpdateItem",
-          "DeleteItem",
-          "Query",
-          "Scan",
-          "BatchGetItem",
-          "BatchWriteItem",
-          "TransactGetItems",
-          "TransactWriteItems");
 
   /** Headers of one hop, not passed on (the relay sets its own length and connection). */
   private static final List<String> HOP_BY_HOP =
@@ -99,7 +82,7 @@ public final class DynamoDbTap implements AutoCloseable {
   }
 
   private final URI engine;
-  private final MetricStore store;
+  private final DynamoDbMetrics metrics;
   private final Set<String> tables;
   private final Map<String, TableFault> faults = new ConcurrentHashMap<>();
   private final ServerSocket listener;
@@ -112,7 +95,7 @@ public final class DynamoDbTap implements AutoCloseable {
    */
   public DynamoDbTap(URI engine, MetricStore store, List<String> tables) throws IOException {
     this.engine = engine;
-    this.store = store;
+    this.metrics = new DynamoDbMetrics(store);
     this.tables = new LinkedHashSet<>(tables);
     this.listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
     Thread accept = new Thread(this::accept, "dynamodb-tap-accept");
@@ -292,13 +275,13 @@ public final class DynamoDbTap implements AutoCloseable {
       throws IOException {
     String target = head.value("X-Amz-Target");
     String operation = target == null ? "" : target.substring(target.lastIndexOf('.') + 1).trim();
-    RequestFacts request = RequestFacts.scan(body);
+    DynamoDbMetrics.RequestFacts request = DynamoDbMetrics.RequestFacts.scan(body);
     String table = request.table;
     TableFault fault = table == null ? null : faults.get(table);
     if (fault != null) {
       double roll = ThreadLocalRandom.current().nextDouble();
       if (roll < fault.throttleRate()) {
-        throttled(table, operation);
+        metrics.throttled(table, operation);
         return error(
             400,
             "Bad Request",
@@ -308,7 +291,7 @@ public final class DynamoDbTap implements AutoCloseable {
             close);
       }
       if (roll < fault.throttleRate() + fault.errorRate()) {
-        store.put(systemErrors(table, operation), 1);
+        metrics.systemError(table, operation);
         return error(
             500,
             "Internal Server Error",
@@ -317,8 +300,8 @@ public final class DynamoDbTap implements AutoCloseable {
             close);
       }
     }
-    if (request.object && CAPACITY.contains(operation) && !request.asksCapacity) {
-      body = withCapacity(body, request.empty);
+    if (DynamoDbMetrics.needsCapacity(operation, request)) {
+      body = DynamoDbMetrics.withCapacity(body, request.empty);
     }
     StringBuilder forward = new StringBuilder(1024);
     forward.append(requestLine[0]).append(' ').append(requestLine[1]).append(" HTTP/1.1\r\n");
@@ -332,7 +315,8 @@ public final class DynamoDbTap implements AutoCloseable {
     forward.append("Content-Length: ").append(body.length).append("\r\n\r\n");
     Answer answer = upstream.exchange(join(forward, body), requestLine[0].equals("HEAD"));
     // Recorded before answering: whoever got the answer finds its metrics already there.
-    record(table, operation, answer.status(), answer.body(), (System.nanoTime() - started) / 1e6);
+    metrics.record(
+        table, operation, answer.status(), answer.body(), (System.nanoTime() - started) / 1e6);
     StringBuilder back = new StringBuilder(512);
     back.append(answer.head().startLine()).append("\r\n");
     for (String line : answer.head().lines()) {
@@ -366,164 +350,6 @@ public final class DynamoDbTap implements AutoCloseable {
     }
     System.arraycopy(body, 0, out, n, body.length);
     return out;
-  }
-
-  /**
-   * What the tap needs from a request, read with a streaming parser that skips items and attribute
-   * values (the bulk of most requests) rather than building a tree.
-   */
-  private static final class RequestFacts {
-    boolean object;
-    boolean empty = true;
-    boolean asksCapacity;
-    String table;
-
-    static RequestFacts scan(byte[] body) {
-      RequestFacts f = new RequestFacts();
-      try (JsonParser p = JSON.getFactory().createParser(body)) {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-          return f;
-        }
-        f.object = true;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          f.empty = false;
-          String field = p.currentName();
-          JsonToken value = p.nextToken();
-          switch (field) {
-            case "TableName" -> f.table = f.table == null ? p.getValueAsString() : f.table;
-            case "ReturnConsumedCapacity" -> f.asksCapacity = true;
-            case "RequestItems" -> {
-              // Batch requests name their tables as the keys of RequestItems.
-              if (value == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                  f.table = f.table == null ? p.currentName() : f.table;
-                  p.nextToken();
-                  p.skipChildren();
-                }
-              } else {
-                p.skipChildren();
-              }
-            }
-            case "TransactItems" -> {
-              JsonNode items = p.readValueAsTree();
-              for (JsonNode item : items) {
-                var action = item.elements();
-                if (f.table == null && action.hasNext()) {
-                  f.table = action.next().path("TableName").asText(null);
-                }
-              }
-            }
-            default -> p.skipChildren();
-          }
-        }
-      } catch (IOException e) {
-        // Not JSON: forwarded as it is, the engine answers it.
-      }
-      return f;
-    }
-  }
-
-  /** The request with {@code "ReturnConsumedCapacity":"TOTAL"} as its first member. */
-  private static byte[] withCapacity(byte[] body, boolean empty) {
-    int brace = 0;
-    while (brace < body.length && body[brace] != '{') {
-      brace++;
-    }
-    byte[] member =
-        ("\"ReturnConsumedCapacity\":\"TOTAL\"" + (empty ? "" : ","))
-            .getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[body.length + member.length];
-    System.arraycopy(body, 0, out, 0, brace + 1);
-    System.arraycopy(member, 0, out, brace + 1, member.length);
-    System.arraycopy(body, brace + 1, out, brace + 1 + member.length, body.length - brace - 1);
-    return out;
-  }
-
-  /** The answer's {@code __type} and {@code ConsumedCapacity}, other members skipped. */
-  private static JsonNode[] answerFacts(byte[] body) {
-    JsonNode type = null;
-    JsonNode consumed = null;
-    try (JsonParser p = JSON.getFactory().createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return new JsonNode[] {null, null};
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.currentName();
-        p.nextToken();
-        if (field.equals("__type") || field.equals("ConsumedCapacity")) {
-          JsonNode v = p.readValueAsTree();
-          if (field.equals("__type")) {
-            type = v;
-          } else {
-            consumed = v;
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-    } catch (IOException e) {
-      // an answer that is not JSON carries no metrics
-    }
-    return new JsonNode[] {type, consumed};
-  }
-
-  private void record(String table, String operation, int status, byte[] body, double ms) {
-    if (table == null) {
-      return;
-    }
-    if (status >= 500) {
-      store.put(systemErrors(table, operation), 1);
-      return;
-    }
-    JsonNode[] facts = answerFacts(body);
-    if (status >= 400) {
-      String type = facts[0] == null ? "" : facts[0].asText("");
-      if (type.contains("ProvisionedThroughputExceeded") || type.contains("Throttling")) {
-        throttled(table, operation);
-      } else {
-        store.put(MetricKey.of("AWS/DynamoDB", "UserErrors"), 1);
-      }
-      return;
-    }
-    store.put(
-        MetricKey.of(
-            "AWS/DynamoDB", "SuccessfulRequestLatency", "TableName", table, "Operation", operation),
-        ms);
-    JsonNode consumed = facts[1];
-    if (consumed == null) {
-      return;
-    }
-    for (JsonNode c : consumed.isArray() ? consumed : List.of(consumed)) {
-      if (c.has("TableName") && c.has("CapacityUnits")) {
-        store.put(
-            MetricKey.of(
-                "AWS/DynamoDB",
-                READS.contains(operation)
-                    ? "ConsumedReadCapacityUnits"
-                    : "ConsumedWriteCapacityUnits",
-                "TableName",
-                c.path("TableName").asText()),
-            c.path("CapacityUnits").asDouble());
-      }
-    }
-  }
-
-  private void throttled(String table, String operation) {
-    store.put(
-        MetricKey.of(
-            "AWS/DynamoDB", "ThrottledRequests", "TableName", table, "Operation", operation),
-        1);
-    store.put(
-        MetricKey.of(
-            "AWS/DynamoDB",
-            READS.contains(operation) ? "ReadThrottleEvents" : "WriteThrottleEvents",
-            "TableName",
-            table),
-        1);
-  }
-
-  private static MetricKey systemErrors(String table, String operation) {
-    return MetricKey.of("AWS/DynamoDB", "SystemErrors", "TableName", table, "Operation", operation);
   }
 
   /** An error answer of DynamoDB's shape. */
