@@ -1,14 +1,13 @@
 package dev.whereabouts.runner;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.whereabouts.engine.EngineException;
 import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
 import dev.whereabouts.runner.cloudwatch.MetricStore;
 import dev.whereabouts.runner.cloudwatch.ScaledClock;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
 import dev.whereabouts.runner.dynamodb.RestartableEngine;
-import dev.whereabouts.runner.dynamodb.SigningRelay;
+import dev.whereabouts.runner.dynamodb.Storage;
 import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.dynamodb.Tables;
 import dev.whereabouts.runner.dynamodb.TtlSweeper;
@@ -43,16 +42,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * Runs the whole suite on one machine from template.yaml: a local DynamoDB engine (dynalite, a
@@ -76,12 +69,8 @@ public final class LocalRunner implements AutoCloseable {
   private LocalCloudWatch cloudWatch;
   private boolean banner = true;
   private dev.whereabouts.runner.console.LogFile logFile;
-  private RestartableEngine engine;
   private CompletableFuture<RestartableEngine> engineStart;
-  private URI dynamoDbEndpoint;
-  private Tables tables;
-  private TtlSweeper ttlSweeper;
-  private SigningRelay relay;
+  private Storage storage;
   private HttpServer http;
   private RequestLineGuard guard;
   private ExecutorService workers;
@@ -233,12 +222,12 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The TTL sweeper, for tests that sweep without waiting for its interval. */
   public TtlSweeper ttlSweeper() {
-    return ttlSweeper;
+    return storage.ttlSweeper();
   }
 
   /** The DynamoDB endpoint the functions use, for tests. */
   public URI dynamoDbEndpoint() {
-    return dynamoDbEndpoint;
+    return storage.endpoint();
   }
 
   /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
@@ -282,20 +271,29 @@ public final class LocalRunner implements AutoCloseable {
     if (options.watch()) {
       startHotReload(suite);
     }
-    startDynamoDb(suite);
+    try {
+      storage =
+          Storage.start(
+              options.dynamoDbEndpoint(),
+              engineStart,
+              suite.region(),
+              suite.tables(),
+              options.ttlInterval(),
+              console::runner);
+    } catch (IllegalStateException e) {
+      throw new StartupException(e.getMessage());
+    }
     step = step(started, step, "DynamoDB engine and tables ready");
 
     metrics.api(STACK_NAME, suite.stage());
     try {
       cloudWatch =
           new LocalCloudWatch(
-              suite, STACK_NAME, metrics.store(), pools, dynamoDbEndpoint, console::runner);
+              suite, STACK_NAME, metrics.store(), pools, storage.endpoint(), console::runner);
     } catch (IllegalArgumentException | IOException e) {
       throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
     }
-    if (engine != null) {
-      cloudWatch.engine(engine);
-    }
+    storage.engine().ifPresent(cloudWatch::engine);
     step = step(started, step, "alarms and dashboard read, DynamoDB tap listening");
     wire(suite);
     ServerSocket publicSocket;
@@ -534,7 +532,7 @@ public final class LocalRunner implements AutoCloseable {
     }
     for (TableSpec table : next.tables()) {
       try {
-        if (tables.createIfMissing(table)) {
+        if (storage.createIfMissing(table)) {
           console.runner("table " + table.name() + " created");
         }
       } catch (RuntimeException e) {
@@ -544,116 +542,6 @@ public final class LocalRunner implements AutoCloseable {
     wire(next);
     printRoutes(next);
     return Optional.of(jarsByModule(next));
-  }
-
-  /**
-   * Starts dynalite (or takes the user's engine), creates the template's missing tables and starts
-   * the TTL sweeper.
-   */
-  private void startDynamoDb(Suite suite) throws StartupException {
-    Optional<URI> yours = options.dynamoDbEndpoint();
-    boolean realDynamoDb = yours.map(LocalRunner::isAwsEndpoint).orElse(false);
-    if (realDynamoDb) {
-      startRelay(yours.get(), suite);
-    } else if (yours.isPresent()) {
-      dynamoDbEndpoint = yours.get();
-      tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
-      console.runner("DynamoDB engine: yours, at " + dynamoDbEndpoint);
-    } else {
-      try {
-        engine = engineStart.join();
-      } catch (CompletionException e) {
-        throw new StartupException(
-            e.getCause() instanceof EngineException failed ? failed.getMessage() : e.getMessage());
-      }
-      dynamoDbEndpoint = engine.endpoint();
-      tables = new Tables(dynamoDbEndpoint, suite.region(), Clock.systemUTC());
-      console.runner(engine.describe());
-    }
-    for (TableSpec table : suite.tables()) {
-      boolean created;
-      try {
-        created = tables.createIfMissing(table);
-        if (created && realDynamoDb && table.ttlAttribute().isPresent()) {
-          tables.enableTtl(table);
-        }
-      } catch (RuntimeException e) {
-        throw new StartupException(
-            "cannot create table "
-                + table.name()
-                + " at "
-                + yours.orElse(dynamoDbEndpoint)
-                + ": "
-                + e.getMessage());
-      }
-      console.runner("table " + table.name() + (created ? " created" : " exists, kept"));
-    }
-    if (realDynamoDb) {
-      return; // DynamoDB deletes expired items itself
-    }
-    ttlSweeper = new TtlSweeper(tables, suite.tables(), console::runner);
-    if (!ttlSweeper.tables().isEmpty()) {
-      ttlSweeper.start(options.ttlInterval());
-      console.runner(
-          "TTL: expired items of "
-              + String.join(", ", ttlSweeper.tables().stream().map(TableSpec::name).toList())
-              + " are deleted every "
-              + options.ttlInterval().toSeconds()
-              + " s");
-    }
-  }
-
-  /** {@code dynamodb.REGION.amazonaws.com} and the like: real tables that check signatures. */
-  static boolean isAwsEndpoint(URI endpoint) {
-    String host = endpoint.getHost().toLowerCase(Locale.ROOT);
-    return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn");
-  }
-
-  /**
-   * Real DynamoDB: the runner uses the caller's AWS credentials, and the functions, which keep
-   * their local credentials for the gateway's SigV4 checks, go through a relay that signs again.
-   */
-  private void startRelay(URI aws, Suite suite) throws StartupException {
-    String region = signingRegion(aws, suite.region());
-    AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-    try {
-      credentials.resolveCredentials();
-    } catch (RuntimeException e) {
-      throw new StartupException(
-          "no AWS credentials for "
-              + aws
-              + ": set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY ("
-              + e.getMessage()
-              + ")");
-    }
-    try {
-      relay = SigningRelay.start(aws, credentials, region);
-    } catch (IOException e) {
-      throw new StartupException("cannot start the DynamoDB relay: " + e.getMessage());
-    }
-    dynamoDbEndpoint = relay.endpoint();
-    tables =
-        new Tables(
-            DynamoDbClient.builder()
-                .endpointOverride(aws)
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create())
-                .build(),
-            Clock.systemUTC());
-    console.runner(
-        "DynamoDB: yours, at "
-            + aws
-            + " ("
-            + region
-            + "); the functions reach it through "
-            + dynamoDbEndpoint
-            + ", which signs their calls with your AWS credentials");
-  }
-
-  private static String signingRegion(URI endpoint, String fallback) {
-    String[] labels = endpoint.getHost().split("\\.");
-    return labels.length >= 4 && labels[0].startsWith("dynamodb") ? labels[1] : fallback;
   }
 
   /**
@@ -733,21 +621,11 @@ public final class LocalRunner implements AutoCloseable {
       workers.shutdownNow();
     }
     pools.values().forEach(FunctionPool::close);
-    if (ttlSweeper != null) {
-      ttlSweeper.close();
-    }
-    if (relay != null) {
-      relay.close();
-    }
-    if (tables != null) {
-      tables.close();
-    }
-    if (engine == null && engineStart != null) {
+    if (storage != null) {
+      storage.close();
+    } else if (engineStart != null) {
       // start-up failed elsewhere while the engine was still starting
       engineStart.thenAccept(RestartableEngine::close);
-    }
-    if (engine != null) {
-      engine.close();
     }
   }
 

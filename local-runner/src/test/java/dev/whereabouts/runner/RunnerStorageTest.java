@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.engine.DynamoDbEngine;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
+import dev.whereabouts.runner.dynamodb.Storage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -136,9 +137,9 @@ class RunnerStorageTest {
 
   @Test
   void onlyAwsEndpointsGoThroughTheSigningRelay() {
-    assertTrue(LocalRunner.isAwsEndpoint(URI.create("https://dynamodb.eu-west-1.amazonaws.com")));
-    assertFalse(LocalRunner.isAwsEndpoint(URI.create("http://127.0.0.1:8000")));
-    assertFalse(LocalRunner.isAwsEndpoint(URI.create("http://dynamo.internal:8000")));
+    assertTrue(Storage.isAwsEndpoint(URI.create("https://dynamodb.eu-west-1.amazonaws.com")));
+    assertFalse(Storage.isAwsEndpoint(URI.create("http://127.0.0.1:8000")));
+    assertFalse(Storage.isAwsEndpoint(URI.create("http://dynamo.internal:8000")));
   }
 
   private static List<Map<String, AttributeValue>> tokensOf(
