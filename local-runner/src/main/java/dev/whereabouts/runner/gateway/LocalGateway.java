@@ -1,6 +1,5 @@
 package dev.whereabouts.runner.gateway;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -13,16 +12,9 @@ import dev.whereabouts.runner.lambda.TraceHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.URLDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -31,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,9 +42,6 @@ public final class LocalGateway implements HttpHandler {
   public static final long INTEGRATION_TIMEOUT_MS = 29_000;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter REQUEST_TIME =
-      DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH)
-          .withZone(ZoneOffset.UTC);
 
   /**
    * Settings of the API.
@@ -85,6 +73,7 @@ public final class LocalGateway implements HttpHandler {
   private final Consumer<String> log;
   private final Clock clock;
   private final Throttles throttles;
+  private final ProxyEvents events;
   private final Map<String, CachedAuthorization> authorizerCache = new ConcurrentHashMap<>();
 
   /**
@@ -116,65 +105,11 @@ public final class LocalGateway implements HttpHandler {
       r.throttle().ifPresent(limits -> perMethod.put(r.key(), limits));
     }
     this.throttles = new Throttles(settings.stageThrottle(), perMethod);
+    this.events = new ProxyEvents(settings);
   }
 
   /** One HTTP response to write. */
   private record Reply(int status, Map<String, List<String>> headers, byte[] body) {}
-
-  /** The gateway's view of one request in flight. */
-  private final class Call {
-    final String requestId = requestId();
-    final long startNanos = System.nanoTime();
-    final long startMillis = clock.millis();
-    String method;
-    String rawPath;
-    String path;
-    String rawQuery;
-    String host;
-    String sourceIp;
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    byte[] body;
-    RouteTable.Match match;
-    double functionMs;
-    String accessKey;
-    String trace;
-    JsonNode authorizer;
-
-    Map<String, String> context() {
-      Map<String, String> c = new HashMap<>();
-      c.put("requestId", requestId);
-      c.put("extendedRequestId", requestId);
-      c.put("path", "/" + settings.stage() + path);
-      c.put("httpMethod", method);
-      c.put("stage", settings.stage());
-      c.put("apiId", settings.apiId());
-      c.put("resourcePath", match == null ? "" : match.route().resource());
-      c.put("identity.sourceIp", sourceIp);
-      return c;
-    }
-
-    String header(String name) {
-      for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-        if (h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
-          return String.join(",", h.getValue());
-        }
-      }
-      return null;
-    }
-  }
-
-  /**
-   * A random (version 4) UUID from the thread's own generator: {@link UUID#randomUUID()} draws from
-   * the shared SecureRandom under one lock, which 64 gateway threads queue for; a request id needs
-   * to be unique, not secret.
-   */
-  private static String requestId() {
-    java.util.concurrent.ThreadLocalRandom random =
-        java.util.concurrent.ThreadLocalRandom.current();
-    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
-    long low = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
-    return new UUID(high, low).toString();
-  }
 
   /** An answer the gateway gives itself, by gateway response type. */
   private static final class GatewayAnswer extends Exception {
@@ -197,7 +132,7 @@ public final class LocalGateway implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    Call call = new Call();
+    Call call = new Call(settings, clock);
     Reply reply;
     String outcome = "";
     try {
@@ -403,7 +338,8 @@ public final class LocalGateway implements HttpHandler {
     if (cached != null && cached.expiresAtMillis() > now) {
       result = cached.result();
     } else {
-      Invocation invocation = invoke(authorizer.function(), authorizerEvent(call), call);
+      Invocation invocation =
+          invoke(authorizer.function(), events.authorizer(call, methodArn(call)), call);
       if (!invocation.succeeded()) {
         if ("Unauthorized".equals(invocation.errorMessage())) {
           throw new GatewayAnswer("UNAUTHORIZED", 401, "Unauthorized");
@@ -443,54 +379,6 @@ public final class LocalGateway implements HttpHandler {
           "ACCESS_DENIED", 403, "User is not authorized to access this resource");
     }
     call.authorizer = result;
-  }
-
-  private String authorizerEvent(Call call) {
-    return event(
-        g -> {
-          g.writeStringField("type", "REQUEST");
-          g.writeStringField("methodArn", methodArn(call));
-          g.writeStringField("resource", call.match.route().resource());
-          g.writeStringField("path", call.path);
-          g.writeStringField("httpMethod", call.method);
-          writeHeaders(g, call);
-          writeQuery(g, call);
-          g.writeFieldName("pathParameters");
-          writeStrings(g, call.match.pathParameters());
-          g.writeObjectFieldStart("stageVariables");
-          g.writeEndObject();
-          g.writeFieldName("requestContext");
-          writeRequestContext(g, call, false);
-        });
-  }
-
-  /** Writes an event's members. */
-  private interface Members {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  /**
-   * An event as JSON text, written member by member: a tree built and then written out cost the
-   * gateway more than anything else it does per request.
-   */
-  private static String event(Members members) {
-    StringWriter out = new StringWriter(2048);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      members.write(g);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  private static void writeStrings(JsonGenerator g, Map<String, String> values) throws IOException {
-    g.writeStartObject();
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      g.writeStringField(e.getKey(), e.getValue());
-    }
-    g.writeEndObject();
   }
 
   private void validate(Call call, ApiRoute route) throws GatewayAnswer {
@@ -540,34 +428,7 @@ public final class LocalGateway implements HttpHandler {
   }
 
   private Reply integrate(Call call, ApiRoute route) throws GatewayAnswer {
-    String event =
-        event(
-            g -> {
-              g.writeStringField("resource", route.resource());
-              g.writeStringField("path", call.path);
-              g.writeStringField("httpMethod", call.method);
-              writeHeaders(g, call);
-              writeQuery(g, call);
-              g.writeFieldName("pathParameters");
-              if (call.match.pathParameters().isEmpty()) {
-                g.writeNull();
-              } else {
-                writeStrings(g, call.match.pathParameters());
-              }
-              g.writeNullField("stageVariables");
-              g.writeFieldName("requestContext");
-              writeRequestContext(g, call, true);
-              if (call.body.length == 0) {
-                g.writeNullField("body");
-                g.writeBooleanField("isBase64Encoded", false);
-              } else if (isUtf8(call.body)) {
-                g.writeStringField("body", new String(call.body, StandardCharsets.UTF_8));
-                g.writeBooleanField("isBase64Encoded", false);
-              } else {
-                g.writeStringField("body", Base64.getEncoder().encodeToString(call.body));
-                g.writeBooleanField("isBase64Encoded", true);
-              }
-            });
+    String event = events.proxy(call, route);
     Invocation invocation = invoke(route.function(), event, call);
     if (invocation.timedOut() || invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
       if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
@@ -640,138 +501,6 @@ public final class LocalGateway implements HttpHandler {
       bytes = body.asText().getBytes(StandardCharsets.UTF_8);
     }
     return new Reply(status, headers, bytes);
-  }
-
-  /** The headers the gateway sets itself, replacing whatever the client sent under the name. */
-  private static final java.util.Set<String> GATEWAY_HEADERS =
-      java.util.Set.of("X-Amzn-Trace-Id", "X-Forwarded-Proto", "X-Forwarded-For");
-
-  private void writeHeaders(JsonGenerator g, Call call) throws IOException {
-    // The function sees the gateway's trace header, never the client's as sent.
-    g.writeObjectFieldStart("headers");
-    for (Map.Entry<String, List<String>> h : call.headers.entrySet()) {
-      if (!GATEWAY_HEADERS.contains(h.getKey())) {
-        g.writeStringField(h.getKey(), h.getValue().get(h.getValue().size() - 1));
-      }
-    }
-    g.writeStringField("X-Amzn-Trace-Id", call.trace);
-    g.writeStringField("X-Forwarded-Proto", "http");
-    g.writeStringField("X-Forwarded-For", call.sourceIp);
-    g.writeEndObject();
-    g.writeObjectFieldStart("multiValueHeaders");
-    for (Map.Entry<String, List<String>> h : call.headers.entrySet()) {
-      if (!GATEWAY_HEADERS.contains(h.getKey())) {
-        g.writeArrayFieldStart(h.getKey());
-        for (String v : h.getValue()) {
-          g.writeString(v);
-        }
-        g.writeEndArray();
-      }
-    }
-    g.writeArrayFieldStart("X-Amzn-Trace-Id");
-    g.writeString(call.trace);
-    g.writeEndArray();
-    g.writeArrayFieldStart("X-Forwarded-Proto");
-    g.writeString("http");
-    g.writeEndArray();
-    g.writeArrayFieldStart("X-Forwarded-For");
-    g.writeString(call.sourceIp);
-    g.writeEndArray();
-    g.writeEndObject();
-  }
-
-  private void writeQuery(JsonGenerator g, Call call) throws IOException {
-    if (call.rawQuery == null || call.rawQuery.isEmpty()) {
-      g.writeNullField("queryStringParameters");
-      g.writeNullField("multiValueQueryStringParameters");
-      return;
-    }
-    Map<String, String> single = new LinkedHashMap<>();
-    Map<String, List<String>> multi = new LinkedHashMap<>();
-    for (String part : call.rawQuery.split("&")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      int eq = part.indexOf('=');
-      String name =
-          URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
-      String value =
-          eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
-      single.put(name, value);
-      multi.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-    }
-    g.writeFieldName("queryStringParameters");
-    writeStrings(g, single);
-    g.writeObjectFieldStart("multiValueQueryStringParameters");
-    for (Map.Entry<String, List<String>> e : multi.entrySet()) {
-      g.writeArrayFieldStart(e.getKey());
-      for (String v : e.getValue()) {
-        g.writeString(v);
-      }
-      g.writeEndArray();
-    }
-    g.writeEndObject();
-  }
-
-  private void writeRequestContext(JsonGenerator g, Call call, boolean withAuthorizer)
-      throws IOException {
-    g.writeStartObject();
-    g.writeStringField("resourceId", Integer.toHexString(call.match.route().resource().hashCode()));
-    g.writeStringField("resourcePath", call.match.route().resource());
-    g.writeStringField("httpMethod", call.method);
-    g.writeStringField("extendedRequestId", call.requestId);
-    g.writeStringField(
-        "requestTime", REQUEST_TIME.format(java.time.Instant.ofEpochMilli(call.startMillis)));
-    g.writeStringField("path", "/" + settings.stage() + call.path);
-    g.writeStringField("accountId", settings.accountId());
-    g.writeStringField("protocol", "HTTP/1.1");
-    g.writeStringField("stage", settings.stage());
-    g.writeStringField("domainPrefix", settings.apiId());
-    g.writeNumberField("requestTimeEpoch", call.startMillis);
-    g.writeStringField("requestId", call.requestId);
-    g.writeObjectFieldStart("identity");
-    g.writeStringField("sourceIp", call.sourceIp);
-    g.writeStringField("userAgent", call.header("User-Agent"));
-    g.writeStringField("accessKey", call.accessKey);
-    g.writeStringField("caller", call.accessKey);
-    g.writeStringField("user", call.accessKey);
-    g.writeEndObject();
-    g.writeStringField("domainName", call.host);
-    g.writeStringField("apiId", settings.apiId());
-    if (withAuthorizer && call.authorizer != null) {
-      // The authorizer's context, with principalId first (a context member of that name wins, as
-      // it did when this was a tree) and integrationLatency last.
-      JsonNode context = call.authorizer.path("context");
-      g.writeObjectFieldStart("authorizer");
-      JsonNode principal =
-          context.has("principalId")
-              ? context.get("principalId")
-              : JSON.getNodeFactory().textNode(call.authorizer.path("principalId").asText());
-      g.writeFieldName("principalId");
-      g.writeTree(principal);
-      for (Map.Entry<String, JsonNode> e : context.properties()) {
-        if (!e.getKey().equals("principalId") && !e.getKey().equals("integrationLatency")) {
-          g.writeFieldName(e.getKey());
-          g.writeTree(e.getValue());
-        }
-      }
-      g.writeNumberField("integrationLatency", 0);
-      g.writeEndObject();
-    }
-    g.writeEndObject();
-  }
-
-  private static boolean isUtf8(byte[] bytes) {
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
   }
 
   private void write(HttpExchange exchange, Call call, Reply reply) throws IOException {
