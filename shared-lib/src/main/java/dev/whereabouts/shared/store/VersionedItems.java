@@ -59,8 +59,9 @@ public final class VersionedItems {
    * #replace} sends for these attributes, on {@link Priming#ABSENT_KEY}, under a condition no item
    * can meet ({@code attribute_exists(#k) AND attribute_not_exists(#k)}), so DynamoDB evaluates it
    * and answers {@code ConditionalCheckFailed}: the request's marshalling, signing and HTTP and the
-   * error's unmarshalling run, and nothing is written (even if that key existed). Like the priming
-   * read, on a connection used once. A refused write still costs one write capacity unit.
+   * error's unmarshalling run, and nothing is written (even if that key existed). Like every call
+   * of a priming action, on a connection used once. A refused write still costs one write capacity
+   * unit.
    *
    * @return true when DynamoDB refused the write as intended
    */
@@ -75,7 +76,6 @@ public final class VersionedItems {
               .conditionExpression("attribute_exists(#k) AND attribute_not_exists(#k)")
               .expressionAttributeNames(names)
               .expressionAttributeValues(values)
-              .overrideConfiguration(o -> o.putHeader("Connection", "close"))
               .build());
       return false;
     } catch (ConditionalCheckFailedException expected) {
