@@ -31,14 +31,20 @@ public final class Locations {
   }
 
   /**
-   * SnapStart priming: one read of a key no user has, and the {@code PUT}'s {@code UpdateItem} on
-   * that key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}); writes
-   * nothing.
+   * SnapStart priming: one read of a key no user has, the {@code PUT}'s {@code UpdateItem} on that
+   * key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}), and the stored
+   * location a successful {@code PUT} returns, built locally ({@link
+   * VersionedItems#primeStoredItem}); writes nothing.
+   *
+   * @return that location
    */
-  public void prime() {
+  public StoredLocation prime() {
+    Map<String, AttributeValue> attributes =
+        attributes(new Location(52.52, 13.405, Optional.of("Priming")));
+    Instant now = Instant.now();
     items.prime();
-    items.primeWrite(
-        attributes(new Location(52.52, 13.405, Optional.of("Priming"))), Instant.now());
+    items.primeWrite(attributes, now);
+    return fromItem(items.primeStoredItem(attributes, now));
   }
 
   private static Map<String, AttributeValue> attributes(Location location) {

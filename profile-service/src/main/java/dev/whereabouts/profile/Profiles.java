@@ -30,13 +30,20 @@ public final class Profiles {
   }
 
   /**
-   * SnapStart priming: one read of a key no user has, and the {@code PUT}'s {@code UpdateItem} on
-   * that key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}); writes
-   * nothing.
+   * SnapStart priming: one read of a key no user has, the {@code PUT}'s {@code UpdateItem} on that
+   * key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}), and the stored
+   * profile a successful {@code PUT} returns, built locally ({@link
+   * VersionedItems#primeStoredItem}); writes nothing.
+   *
+   * @return that profile
    */
-  public void prime() {
+  public StoredProfile prime() {
+    Map<String, AttributeValue> attributes =
+        attributes(new Profile("Priming", Optional.of("Priming")));
+    Instant now = Instant.now();
     items.prime();
-    items.primeWrite(attributes(new Profile("Priming", Optional.of("Priming"))), Instant.now());
+    items.primeWrite(attributes, now);
+    return fromItem(items.primeStoredItem(attributes, now));
   }
 
   private static Map<String, AttributeValue> attributes(Profile profile) {
