@@ -14,9 +14,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * SnapStart priming: before Lambda takes the snapshot of an initialised function, drive its main
- * path once with a synthetic request so that the classes of the first request (JSON in and out,
- * validation, the SDK's marshalling, signing and HTTP client, logging, metrics) are loaded and
- * initialised in the snapshot instead of on the first request after every restore.
+ * path with synthetic requests, {@link #ROUNDS} times, so that the classes of the first request
+ * (JSON in and out, validation, the SDK's marshalling, signing and HTTP client, logging, metrics)
+ * are loaded and initialised, and their hot methods compiled, in the snapshot instead of on the
+ * first request after every restore.
  *
  * <p>Rules every priming action keeps (tested per function): it writes nothing (reads only keys
  * that cannot exist, {@link #ABSENT_KEY}), and nothing it does reaches the logs: its request lines
@@ -52,6 +53,23 @@ public final class Priming implements Resource {
           "sun.net.www.http.KeepAliveCache$1",
           "sun.net.www.http.ClientVector",
           "sun.net.www.http.KeepAliveEntry");
+
+  /**
+   * How many times the action runs before the snapshot. Once loads the request path's classes; the
+   * JIT (C1 only on Lambda: {@code -XX:TieredStopAtLevel=1}) compiles a method after about 200
+   * calls, and a request calls most of its path once, so after one round the first request after a
+   * restore still runs interpreted. 150 rounds cut the first request after priming by half on the
+   * cold-start bench (docs/performance.md); each round's DynamoDB calls are refused reads and
+   * writes on connections used once.
+   */
+  static final int ROUNDS = 150;
+
+  /**
+   * Rounds stop early after this long (at least one runs): priming counts against the snapshot's
+   * init limit (130 s or the function's timeout), and a round of the auth function, with its
+   * Argon2id verification, costs far more than a round of the others.
+   */
+  static final long BUDGET_NANOS = 5_000_000_000L;
 
   /**
    * True while a priming action runs: its DynamoDB calls then ask for {@code Connection: close}.
@@ -121,12 +139,14 @@ public final class Priming implements Resource {
   }
 
   /**
-   * Runs the priming action once with the process's standard output discarded, loads {@link
+   * Runs the priming action {@link #ROUNDS} times (fewer if they take longer than {@link
+   * #BUDGET_NANOS}) with the process's standard output discarded, loads {@link
    * #KEEP_ALIVE_CLASSES}, then writes one line saying so. A failing action (no network before the
    * snapshot, say) is reported in that line and never fails the snapshot: priming only saves time.
    */
   public void run() {
     long start = System.nanoTime();
+    int rounds = 0;
     String failure = null;
     synchronized (QUIET) {
       PrintStream out = System.out;
@@ -134,7 +154,10 @@ public final class Priming implements Resource {
           new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
       running = true;
       try {
-        action.run();
+        do {
+          action.run();
+          rounds++;
+        } while (rounds < ROUNDS && System.nanoTime() - start < BUDGET_NANOS);
         loadClasses(KEEP_ALIVE_CLASSES);
       } catch (RuntimeException e) {
         failure = e.getClass().getName();
@@ -146,6 +169,7 @@ public final class Priming implements Resource {
     new Log(service, "snapstart")
         .info("snapstart priming")
         .with("durationMs", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0)
+        .with("rounds", rounds)
         .with("failure", failure)
         .write();
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PrimingTest {
@@ -36,5 +37,32 @@ class PrimingTest {
 
     assertTrue(during.get(), "the action's DynamoDB calls ask for Connection: close");
     assertFalse(Priming.running(), "a real request after priming keeps its connection");
+  }
+
+  @Test
+  void theActionRunsEnoughRoundsForTheJitToCompileItsPath() {
+    AtomicInteger runs = new AtomicInteger();
+    Priming priming = Priming.register("test", runs::incrementAndGet);
+
+    priming.run();
+
+    assertEquals(Priming.ROUNDS, runs.get());
+    assertTrue(Priming.ROUNDS >= 100, "C1 compiles a method after ~200 calls");
+  }
+
+  @Test
+  void aFailingActionStopsPrimingAfterItsFirstRound() {
+    AtomicInteger runs = new AtomicInteger();
+    Priming priming =
+        Priming.register(
+            "test",
+            () -> {
+              runs.incrementAndGet();
+              throw new IllegalStateException("no network");
+            });
+
+    priming.run();
+
+    assertEquals(1, runs.get());
   }
 }
