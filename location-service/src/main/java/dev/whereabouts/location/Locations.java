@@ -1,5 +1,6 @@
 package dev.whereabouts.location;
 
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionedItems;
 import java.time.Instant;
@@ -31,10 +32,10 @@ public final class Locations {
   }
 
   /**
-   * SnapStart priming: one read of a key no user has, the {@code PUT}'s {@code UpdateItem} on that
-   * key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}), and the stored
-   * location a successful {@code PUT} returns, built locally ({@link
-   * VersionedItems#primeStoredItem}); writes nothing.
+   * SnapStart priming: the read of a {@code GET} ({@link #get}) of a key no user has, the {@code
+   * PUT}'s {@code UpdateItem} on that key under a condition DynamoDB refuses ({@link
+   * VersionedItems#primeWrite}), and the stored location a successful {@code PUT} returns, built
+   * locally ({@link VersionedItems#primeStoredItem}); writes nothing.
    *
    * @return that location
    */
@@ -42,7 +43,7 @@ public final class Locations {
     Map<String, AttributeValue> attributes =
         attributes(new Location(52.52, 13.405, Optional.of("Priming")));
     Instant now = Instant.now();
-    items.prime();
+    get(Priming.ABSENT_KEY);
     items.primeWrite(attributes, now);
     return fromItem(items.primeStoredItem(attributes, now));
   }

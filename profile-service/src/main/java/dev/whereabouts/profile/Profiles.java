@@ -1,5 +1,6 @@
 package dev.whereabouts.profile;
 
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionedItems;
 import java.time.Instant;
@@ -30,10 +31,10 @@ public final class Profiles {
   }
 
   /**
-   * SnapStart priming: one read of a key no user has, the {@code PUT}'s {@code UpdateItem} on that
-   * key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}), and the stored
-   * profile a successful {@code PUT} returns, built locally ({@link
-   * VersionedItems#primeStoredItem}); writes nothing.
+   * SnapStart priming: the read of a {@code GET} ({@link #get}) of a key no user has, the {@code
+   * PUT}'s {@code UpdateItem} on that key under a condition DynamoDB refuses ({@link
+   * VersionedItems#primeWrite}), and the stored profile a successful {@code PUT} returns, built
+   * locally ({@link VersionedItems#primeStoredItem}); writes nothing.
    *
    * @return that profile
    */
@@ -41,7 +42,7 @@ public final class Profiles {
     Map<String, AttributeValue> attributes =
         attributes(new Profile("Priming", Optional.of("Priming")));
     Instant now = Instant.now();
-    items.prime();
+    get(Priming.ABSENT_KEY);
     items.primeWrite(attributes, now);
     return fromItem(items.primeStoredItem(attributes, now));
   }

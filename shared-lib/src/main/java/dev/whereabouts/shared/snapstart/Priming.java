@@ -5,12 +5,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * SnapStart priming: before Lambda takes the snapshot of an initialised function, drive its main
@@ -92,18 +89,6 @@ public final class Priming implements Resource {
     Priming priming = new Priming(service, action);
     Core.getGlobalContext().register(priming);
     return priming;
-  }
-
-  /**
-   * Reads {@link #ABSENT_KEY} from a table: the SDK's whole request path (marshalling, signing,
-   * HTTP, unmarshalling). Called from a priming action, so on a connection used once.
-   */
-  public static void readAbsentKey(DynamoDbClient dynamoDb, String table, String keyName) {
-    dynamoDb.getItem(
-        r ->
-            r.tableName(table)
-                .key(Map.of(keyName, AttributeValue.fromS(ABSENT_KEY)))
-                .consistentRead(true));
   }
 
   /**

@@ -50,9 +50,12 @@ public final class VersionedItems {
     this.keyName = keyName;
   }
 
-  /** SnapStart priming: one read of a key no item has (see {@code snapstart.Priming}). */
+  /**
+   * SnapStart priming: the read a request sends ({@link #get}), of a key no item has ({@link
+   * Priming#ABSENT_KEY}).
+   */
   public void prime() {
-    Priming.readAbsentKey(dynamoDb, table, keyName);
+    get(Priming.ABSENT_KEY);
   }
 
   /**
