@@ -175,6 +175,15 @@
           Math.round(x.errorRate * 100) + " %");
       }
     });
+    var engine = document.getElementById("engine-fault");
+    if (faults.engine && faults.engine.restartable) {
+      engine.hidden = false;
+      engine.dataset.running = String(faults.engine.running);
+      engine.textContent = faults.engine.running ? "kill the DynamoDB engine" : "start the DynamoDB engine";
+    }
+    if (faults.engine && !faults.engine.running) {
+      active.push("DynamoDB engine stopped");
+    }
     document.getElementById("active-faults").textContent =
       active.length ? "active: " + active.join("; ") : "no faults";
   }
@@ -225,6 +234,9 @@
     post({ table: document.getElementById("fault-table").value,
       throttleRate: Number(document.getElementById("throttle-rate").value),
       errorRate: Number(document.getElementById("error-rate").value) });
+  });
+  document.getElementById("engine-fault").addEventListener("click", function (e) {
+    post({ engine: e.target.dataset.running === "true" ? "stop" : "start" });
   });
   document.getElementById("clear-faults").addEventListener("click", function () {
     post({ clear: true });

@@ -174,8 +174,9 @@ public final class Authorizer implements RequestStreamHandler {
     try {
       userId = tokens.resolve(token.get(), clock.instant());
     } catch (RuntimeException e) {
-      // Not a 401: API Gateway answers 500 when the authorizer fails otherwise, and a client must
-      // not drop a valid token because the table was unreachable.
+      // Not a 401: a client must not drop a valid token because the table was unreachable. The
+      // authorizer fails instead, which template.yaml's AUTHORIZER_FAILURE answers with 503 and
+      // Retry-After.
       log.error("token lookup failed")
           .with("requestId", requestId)
           .with("correlationId", correlationId)

@@ -63,8 +63,26 @@ public final class DynamoDbEngine implements AutoCloseable {
    */
   public static DynamoDbEngine start(
       Optional<Path> dataDir, Consumer<String> progress, Consumer<String> engineLog) {
+    return start(dataDir, 0, progress, engineLog);
+  }
+
+  /**
+   * As {@link #start(Optional, Consumer, Consumer)}, on a given loopback port: a restarted engine
+   * takes its predecessor's port, so whoever holds the endpoint reaches it again without being
+   * told.
+   *
+   * @param port the port, or 0 for one the operating system picks
+   */
+  public static DynamoDbEngine start(
+      Optional<Path> dataDir, int port, Consumer<String> progress, Consumer<String> engineLog) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("no port " + port);
+    }
     Path installed = Installation.ensureInstalled(progress);
     List<String> command = new ArrayList<>(List.of("node", "engine.js"));
+    if (port != 0) {
+      command.addAll(List.of("--port", Integer.toString(port)));
+    }
     if (dataDir.isPresent()) {
       try {
         Files.createDirectories(dataDir.get());
@@ -81,8 +99,8 @@ public final class DynamoDbEngine implements AutoCloseable {
     }
     forwardLines(process, engineLog);
     try {
-      int port = awaitPort(process);
-      return new DynamoDbEngine(process, URI.create("http://127.0.0.1:" + port), dataDir);
+      int listening = awaitPort(process);
+      return new DynamoDbEngine(process, URI.create("http://127.0.0.1:" + listening), dataDir);
     } catch (EngineException e) {
       process.destroyForcibly();
       throw e;
@@ -179,6 +197,20 @@ public final class DynamoDbEngine implements AutoCloseable {
         + " on "
         + endpoint
         + dataDir.map(d -> ", data in " + d.toAbsolutePath()).orElse(", in memory");
+  }
+
+  /**
+   * Kills the engine at once ({@code SIGKILL}), as a crash would: requests in flight get no answer
+   * and nothing is flushed beyond what the engine wrote before acknowledging. For fault injection;
+   * {@link #close()} is the orderly stop.
+   */
+  public void kill() {
+    try {
+      process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
   }
 
   /** Stops the engine: closes its lifeline, then waits, then kills it if it hangs. */

@@ -4,7 +4,9 @@
 // it ends as soon as its standard input closes, so it never outlives the Java process that
 // started it, however that process ends (exit, Ctrl-C, kill, kill -9, a crash).
 //
-//   node engine.js [--path DIR]     in memory without --path, on disk (LevelDB) in DIR with it
+//   node engine.js [--path DIR] [--port N]
+//     in memory without --path, on disk (LevelDB) in DIR with it; on a port the OS picks without
+//     --port, on N with it (a restart keeps its clients' endpoint)
 const dynalite = require('dynalite')
 
 const args = process.argv.slice(2)
@@ -16,6 +18,8 @@ const options = {
   updateTableMs: 0
 }
 if (pathAt >= 0) options.path = args[pathAt + 1]
+const portAt = args.indexOf('--port')
+const port = portAt >= 0 ? Number(args[portAt + 1]) : 0
 
 const server = dynalite(options)
 let stopping = false
@@ -30,7 +34,7 @@ server.on('error', (e) => {
   process.stderr.write(`dynalite: ${e.message}\n`)
   process.exit(1)
 })
-server.listen(0, '127.0.0.1', () => {
+server.listen(port, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n')
 })
 process.stdin.on('end', stop)

@@ -69,6 +69,35 @@ class DynamoDbEngineTest {
   }
 
   @Test
+  void killedMidWorkItKeepsEveryAcknowledgedWriteAndRestartsOnItsPort(@TempDir Path dir) {
+    DynamoDbEngine first = start(dir);
+    int port = first.endpoint().getPort();
+    int acknowledged = 0;
+    try (DynamoDbClient client = client(first)) {
+      createTable(client, "crash");
+      for (int i = 0; i < 200; i++) {
+        String id = "k" + i;
+        client.putItem(p -> p.tableName("crash").item(Map.of("id", s(id), "v", n("1"))));
+        acknowledged++;
+      }
+    }
+    first.kill();
+    assertFalse(first.isAlive());
+
+    try (DynamoDbEngine second =
+            DynamoDbEngine.start(Optional.of(dir), port, System.err::println, System.err::println);
+        DynamoDbClient client = client(second)) {
+      assertEquals(first.endpoint(), second.endpoint(), "the restarted engine keeps its endpoint");
+      for (int i = 0; i < acknowledged; i++) {
+        String id = "k" + i;
+        assertTrue(
+            client.getItem(g -> g.tableName("crash").key(Map.of("id", s(id)))).hasItem(),
+            "acknowledged write " + id + " survives SIGKILL");
+      }
+    }
+  }
+
+  @Test
   void inMemoryEnginesShareNothing() {
     try (DynamoDbEngine one = DynamoDbEngine.startInMemory();
         DynamoDbEngine two = DynamoDbEngine.startInMemory();

@@ -28,13 +28,19 @@ final class FaultCommand {
         --table NAME [--throttle-rate R] [--error-rate R]
               DynamoDB answers a share of the table's requests with throttling (400
               ProvisionedThroughputExceededException) or internal errors (500)
-        --clear     lifts every fault
+        --engine stop|start
+              stop kills the runner's DynamoDB engine at once, as a crash would (every call to a
+              table then fails: clients get 503 with Retry-After); start brings it back on the
+              same port with its data. Needs a runner started with --data-dir (in memory, a
+              restart would lose every item)
+        --clear     lifts every fault (and starts a stopped engine)
         --list      shows the faults set now
         --url URL   the runner (default: http://127.0.0.1:3000)
 
       Rates of 0 lift a fault. Examples:
         fault --table ProfileTable --throttle-rate 1
         fault --function LocationFunction --failure-rate 0.5 --latency 300
+        fault --engine stop
         fault --clear
       """;
 
@@ -68,13 +74,21 @@ final class FaultCommand {
               throw new IllegalArgumentException("--latency takes milliseconds, not '" + v + "'");
             }
           }
+          case "--engine" -> {
+            String v = value(args, ++i, a);
+            if (!v.equals("stop") && !v.equals("start")) {
+              throw new IllegalArgumentException("--engine takes stop or start, not '" + v + "'");
+            }
+            body.put("engine", v);
+          }
           case "--clear" -> body.put("clear", true);
           case "--list" -> list = true;
           default -> throw new IllegalArgumentException("unknown option '" + a + "'");
         }
       }
       if (!list && body.isEmpty()) {
-        throw new IllegalArgumentException("say what: --function, --table, --clear or --list");
+        throw new IllegalArgumentException(
+            "say what: --function, --table, --engine, --clear or --list");
       }
     } catch (IllegalArgumentException e) {
       err.println("local-runner fault: " + e.getMessage() + " (see fault --help)");

@@ -1,13 +1,13 @@
 package dev.whereabouts.runner;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.whereabouts.engine.DynamoDbEngine;
 import dev.whereabouts.engine.EngineException;
 import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
 import dev.whereabouts.runner.cloudwatch.MetricStore;
 import dev.whereabouts.runner.cloudwatch.ScaledClock;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
+import dev.whereabouts.runner.dynamodb.RestartableEngine;
 import dev.whereabouts.runner.dynamodb.SigningRelay;
 import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.dynamodb.Tables;
@@ -76,8 +76,8 @@ public final class LocalRunner implements AutoCloseable {
   private LocalCloudWatch cloudWatch;
   private boolean banner = true;
   private dev.whereabouts.runner.console.LogFile logFile;
-  private DynamoDbEngine engine;
-  private CompletableFuture<DynamoDbEngine> engineStart;
+  private RestartableEngine engine;
+  private CompletableFuture<RestartableEngine> engineStart;
   private URI dynamoDbEndpoint;
   private Tables tables;
   private TtlSweeper ttlSweeper;
@@ -251,7 +251,7 @@ public final class LocalRunner implements AutoCloseable {
       engineStart =
           CompletableFuture.supplyAsync(
               () ->
-                  DynamoDbEngine.start(
+                  RestartableEngine.start(
                       options.dataDir().map(d -> d.resolve("dynamodb")),
                       console::runner,
                       line -> console.runner("dynalite: " + line)));
@@ -284,6 +284,9 @@ public final class LocalRunner implements AutoCloseable {
               suite, STACK_NAME, metrics.store(), pools, dynamoDbEndpoint, console::runner);
     } catch (IllegalArgumentException | IOException e) {
       throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
+    }
+    if (engine != null) {
+      cloudWatch.engine(engine);
     }
     step = step(started, step, "alarms and dashboard read, DynamoDB tap listening");
     wire(suite);
@@ -733,7 +736,7 @@ public final class LocalRunner implements AutoCloseable {
     }
     if (engine == null && engineStart != null) {
       // start-up failed elsewhere while the engine was still starting
-      engineStart.thenAccept(DynamoDbEngine::close);
+      engineStart.thenAccept(RestartableEngine::close);
     }
     if (engine != null) {
       engine.close();

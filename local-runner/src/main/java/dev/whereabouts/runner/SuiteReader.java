@@ -1,5 +1,10 @@
 package dev.whereabouts.runner;
 
+import static dev.whereabouts.runner.Intrinsics.list;
+import static dev.whereabouts.runner.Intrinsics.map;
+import static dev.whereabouts.runner.Intrinsics.number;
+import static dev.whereabouts.runner.Intrinsics.string;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whereabouts.runner.LocalRunner.StartupException;
@@ -19,36 +24,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.AbstractConstruct;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads template.yaml (AWS SAM) into a {@link Suite}: functions (with Globals), the REST API's
  * routes from the functions' {@code Api} events, the authorizer, request models, gateway responses,
- * throttling, tables, and which roles may {@code execute-api:Invoke}. Intrinsic functions are
- * resolved as CloudFormation would for a local account: {@code Ref} to parameters (defaults or
- * overrides) and tables (their names), {@code Fn::Sub}, {@code Fn::GetAtt}, {@code Fn::If} with
- * simple conditions.
+ * throttling, tables, and which roles may {@code execute-api:Invoke}, with intrinsic functions
+ * resolved by {@link Intrinsics}.
  */
 public final class SuiteReader {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SUB = Pattern.compile("\\$\\{([^}]+)}");
 
   private final Path templateDir;
   private final Map<String, Object> resources;
-  private final Map<String, Object> conditions;
   private final Map<String, String> parameters = new LinkedHashMap<>();
   private final String region;
+  private final Intrinsics intrinsics;
   private String stage = "prod";
 
   private SuiteReader(
@@ -57,7 +49,6 @@ public final class SuiteReader {
     this.templateDir = template.toAbsolutePath().getParent();
     this.resourcesRoot = root;
     this.resources = map(root.get("Resources"));
-    this.conditions = map(root.get("Conditions"));
     this.region = region;
     for (Map.Entry<String, Object> p : map(root.get("Parameters")).entrySet()) {
       Object def = map(p.getValue()).get("Default");
@@ -72,6 +63,7 @@ public final class SuiteReader {
       }
     }
     parameters.putAll(overrides);
+    this.intrinsics = new Intrinsics(resources, map(root.get("Conditions")), parameters, region);
   }
 
   /** Reads the template; every problem is a one-line {@link StartupException}. */
@@ -88,7 +80,7 @@ public final class SuiteReader {
     }
     Object root;
     try {
-      root = new Yaml(new CloudFormationConstructor()).load(text);
+      root = new Yaml(new CloudFormationYaml()).load(text);
     } catch (MarkedYAMLException e) {
       throw new StartupException(
           template
@@ -113,6 +105,10 @@ public final class SuiteReader {
     }
   }
 
+  private Object resolve(Object value) {
+    return intrinsics.resolve(value);
+  }
+
   private Suite suite() {
     Map<String, Object> globals = map(map(resourcesRoot().get("Globals")).get("Function"));
     List<Suite.Function> functions = new ArrayList<>();
@@ -132,6 +128,7 @@ public final class SuiteReader {
       switch (String.valueOf(resource.get("Type"))) {
         case "AWS::Serverless::Api" -> {
           stage = string(resolve(props.get("StageName")));
+          intrinsics.stage(stage);
           Map<String, Object> auth = map(props.get("Auth"));
           defaultAuthorizer =
               auth.get("DefaultAuthorizer") == null
@@ -286,7 +283,8 @@ public final class SuiteReader {
     Map<String, String> env = new LinkedHashMap<>();
     Map<String, Object> variables =
         new LinkedHashMap<>(map(map(globals.get("Environment")).get("Variables")));
-    variables.putAll(map(map(map(resolveShallow(props.get("Environment"))).get("Variables"))));
+    variables.putAll(
+        map(map(map(intrinsics.resolveShallow(props.get("Environment"))).get("Variables"))));
     for (Map.Entry<String, Object> v : variables.entrySet()) {
       Object value = resolve(v.getValue());
       if (value != null) {
@@ -434,266 +432,5 @@ public final class SuiteReader {
           }
         });
     return policies;
-  }
-
-  // ---- intrinsic functions -------------------------------------------------------------
-
-  private Object resolveShallow(Object value) {
-    return value instanceof Map<?, ?> m
-            && m.size() == 1
-            && m.keySet().iterator().next() instanceof String k
-            && (k.equals("Fn::If") || k.equals("Ref"))
-        ? resolve(value)
-        : value;
-  }
-
-  /** Resolves intrinsic functions; {@code AWS::NoValue} resolves to null. */
-  private Object resolve(Object value) {
-    if (value instanceof List<?> l) {
-      List<Object> out = new ArrayList<>();
-      for (Object o : l) {
-        Object r = resolve(o);
-        if (r != null) {
-          out.add(r);
-        }
-      }
-      return out;
-    }
-    if (!(value instanceof Map<?, ?> m)) {
-      return value;
-    }
-    if (m.size() == 1) {
-      String key = String.valueOf(m.keySet().iterator().next());
-      Object arg = m.values().iterator().next();
-      switch (key) {
-        case "Ref" -> {
-          return ref(string(arg));
-        }
-        case "Fn::Sub" -> {
-          if (arg instanceof List<?> l) {
-            Map<String, Object> vars = map(l.get(1));
-            return sub(string(l.get(0)), vars);
-          }
-          return sub(string(arg), Map.of());
-        }
-        case "Fn::GetAtt" -> {
-          List<Object> parts = arg instanceof String s ? List.of(s.split("\\.", 2)) : list(arg);
-          return getAtt(string(parts.get(0)), string(parts.get(1)));
-        }
-        case "Fn::If" -> {
-          List<Object> l = list(arg);
-          return condition(string(l.get(0))) ? resolve(l.get(1)) : resolve(l.get(2));
-        }
-        case "Fn::Join" -> {
-          List<Object> l = list(arg);
-          List<String> parts = new ArrayList<>();
-          for (Object o : list(resolve(l.get(1)))) {
-            parts.add(string(o));
-          }
-          return String.join(string(l.get(0)), parts);
-        }
-        case "Fn::Select" -> {
-          List<Object> l = list(arg);
-          return list(resolve(l.get(1))).get((int) number(resolve(l.get(0))));
-        }
-        default -> {}
-      }
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    m.forEach(
-        (k, v) -> {
-          Object r = resolve(v);
-          if (r != null) {
-            out.put(String.valueOf(k), r);
-          }
-        });
-    return out;
-  }
-
-  private boolean condition(String name) {
-    return evaluate(conditions.get(name));
-  }
-
-  private boolean evaluate(Object c) {
-    Map<String, Object> m = map(c);
-    if (m.containsKey("Fn::Equals")) {
-      List<Object> l = list(m.get("Fn::Equals"));
-      return String.valueOf(resolve(l.get(0))).equals(String.valueOf(resolve(l.get(1))));
-    }
-    if (m.containsKey("Fn::Not")) {
-      return !evaluate(list(m.get("Fn::Not")).get(0));
-    }
-    if (m.containsKey("Fn::And")) {
-      return list(m.get("Fn::And")).stream().allMatch(this::evaluate);
-    }
-    if (m.containsKey("Fn::Or")) {
-      return list(m.get("Fn::Or")).stream().anyMatch(this::evaluate);
-    }
-    if (m.containsKey("Condition")) {
-      return condition(string(m.get("Condition")));
-    }
-    throw new IllegalArgumentException("unsupported condition " + c);
-  }
-
-  private Object ref(String name) {
-    switch (name) {
-      case "AWS::Region":
-        return region;
-      case "AWS::AccountId":
-        return LocalRunner.ACCOUNT_ID;
-      case "AWS::StackName":
-        return "local";
-      case "AWS::Partition":
-        return "aws";
-      case "AWS::URLSuffix":
-        return "amazonaws.com";
-      case "AWS::NoValue":
-        return null;
-      default:
-        break;
-    }
-    if (parameters.containsKey(name)) {
-      return parameters.get(name);
-    }
-    Map<String, Object> resource = map(resources.get(name));
-    String type = String.valueOf(resource.get("Type"));
-    Map<String, Object> props = map(resource.get("Properties"));
-    return switch (type) {
-      case "AWS::DynamoDB::Table" ->
-          props.get("TableName") == null ? name : string(resolve(props.get("TableName")));
-      case "AWS::Serverless::Api" -> LocalRunner.API_ID;
-      // An alarm's Ref is its name, as CloudFormation answers it.
-      case "AWS::CloudWatch::Alarm",
-          "AWS::CloudWatch::CompositeAlarm",
-          "AWS::CloudWatch::Dashboard" ->
-          props.get(type.endsWith("Dashboard") ? "DashboardName" : "AlarmName") == null
-              ? name
-              : string(
-                  resolve(props.get(type.endsWith("Dashboard") ? "DashboardName" : "AlarmName")));
-      default -> name;
-    };
-  }
-
-  private Object getAtt(String resource, String attribute) {
-    Map<String, Object> r = map(resources.get(resource));
-    String type = String.valueOf(r.get("Type"));
-    if (type.equals("AWS::DynamoDB::Table") && attribute.equals("Arn")) {
-      return "arn:aws:dynamodb:"
-          + region
-          + ":"
-          + LocalRunner.ACCOUNT_ID
-          + ":table/"
-          + ref(resource);
-    }
-    if (type.equals("AWS::Serverless::Function") && attribute.equals("Arn")) {
-      return "arn:aws:lambda:" + region + ":" + LocalRunner.ACCOUNT_ID + ":function:" + resource;
-    }
-    if (type.startsWith("AWS::CloudWatch::") && type.endsWith("Alarm") && attribute.equals("Arn")) {
-      return "arn:aws:cloudwatch:"
-          + region
-          + ":"
-          + LocalRunner.ACCOUNT_ID
-          + ":alarm:"
-          + ref(resource);
-    }
-    return resource + "." + attribute;
-  }
-
-  private String sub(String template, Map<String, Object> vars) {
-    Matcher m = SUB.matcher(template);
-    StringBuilder out = new StringBuilder();
-    while (m.find()) {
-      String name = m.group(1);
-      Object value;
-      if (vars.containsKey(name)) {
-        value = resolve(vars.get(name));
-      } else if (name.contains(".")) {
-        String[] parts = name.split("\\.", 2);
-        value = getAtt(parts[0], parts[1]);
-      } else if (name.equals("Stage") && !parameters.containsKey(name)) {
-        value = stage;
-      } else {
-        value = ref(name);
-      }
-      m.appendReplacement(out, Matcher.quoteReplacement(String.valueOf(value)));
-    }
-    m.appendTail(out);
-    return out.toString();
-  }
-
-  // ---- plumbing ------------------------------------------------------------------------
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Object> list(Object o) {
-    return o instanceof List<?> l ? (List<Object>) l : o == null ? List.of() : List.of(o);
-  }
-
-  private static String string(Object o) {
-    if (o == null) {
-      throw new IllegalArgumentException("a required value is missing");
-    }
-    return String.valueOf(o);
-  }
-
-  private static double number(Object o) {
-    if (o instanceof Number n) {
-      return n.doubleValue();
-    }
-    return Double.parseDouble(string(o));
-  }
-
-  /** SnakeYAML with CloudFormation's short-form tags ({@code !Ref}, {@code !Sub}, …). */
-  static final class CloudFormationConstructor extends SafeConstructor {
-    CloudFormationConstructor() {
-      super(new LoaderOptions());
-      for (String fn :
-          List.of(
-              "Ref",
-              "Condition",
-              "Sub",
-              "GetAtt",
-              "If",
-              "Equals",
-              "Not",
-              "And",
-              "Or",
-              "Select",
-              "Join",
-              "Split",
-              "FindInMap",
-              "ImportValue",
-              "Base64",
-              "Cidr",
-              "GetAZs",
-              "Transform",
-              "ToJsonString",
-              "Length")) {
-        String longName = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
-        yamlConstructors.put(
-            new Tag("!" + fn),
-            new AbstractConstruct() {
-              @Override
-              public Object construct(Node node) {
-                Object value;
-                if (node instanceof ScalarNode s) {
-                  value = constructScalar(s);
-                  if (fn.equals("GetAtt")) {
-                    value = List.of(String.valueOf(value).split("\\.", 2));
-                  }
-                } else if (node instanceof SequenceNode s) {
-                  value = constructSequence(s);
-                } else {
-                  value = constructMapping((MappingNode) node);
-                }
-                return Map.of(longName, value);
-              }
-            });
-      }
-    }
   }
 }

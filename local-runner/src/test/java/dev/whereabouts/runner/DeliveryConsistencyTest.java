@@ -22,8 +22,7 @@ class DeliveryConsistencyTest {
   private static final Path ROOT = SuiteUnderTest.repositoryRoot();
 
   private static Object yaml(String file) throws Exception {
-    return new Yaml(new SuiteReader.CloudFormationConstructor())
-        .load(Files.readString(ROOT.resolve(file)));
+    return new Yaml(new CloudFormationYaml()).load(Files.readString(ROOT.resolve(file)));
   }
 
   /** The README's test command: the `mvn … verify` in its table of the two commands. */

@@ -38,8 +38,7 @@ class DeployReadinessTest {
 
   private static Map<String, Object> yaml(String file) throws Exception {
     return DeployRehearsalTest.map(
-        new Yaml(new SuiteReader.CloudFormationConstructor())
-            .load(Files.readString(ROOT.resolve(file))));
+        new Yaml(new CloudFormationYaml()).load(Files.readString(ROOT.resolve(file))));
   }
 
   private static Map<String, Object> map(Object o) {

@@ -606,9 +606,7 @@ class DeployRehearsalTest {
   }
 
   private static Map<String, Object> yaml(String file) throws Exception {
-    return map(
-        new Yaml(new SuiteReader.CloudFormationConstructor())
-            .load(Files.readString(ROOT.resolve(file))));
+    return map(new Yaml(new CloudFormationYaml()).load(Files.readString(ROOT.resolve(file))));
   }
 
   private static String run(List<String> command, int seconds) throws Exception {

@@ -40,7 +40,7 @@ class TemplateWiringTest {
     suite = SuiteReader.read(ROOT.resolve("template.yaml"), Map.of(), "eu-central-1");
     template =
         (Map<String, Object>)
-            new Yaml(new SuiteReader.CloudFormationConstructor())
+            new Yaml(new CloudFormationYaml())
                 .load(Files.readString(ROOT.resolve("template.yaml")));
   }
 

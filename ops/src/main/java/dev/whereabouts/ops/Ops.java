@@ -34,7 +34,8 @@ public final class Ops {
   private final PrintStream out;
   private final PrintStream err;
 
-  Ops(PrintStream out, PrintStream err) {
+  /** An operator CLI printing to these streams (the runner's secrets suite captures them). */
+  public Ops(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
   }
@@ -44,7 +45,7 @@ public final class Ops {
   }
 
   /** Runs one command line and answers its exit code. */
-  int run(String[] args) {
+  public int run(String[] args) {
     OpsOptions options;
     try {
       options = OpsOptions.parse(args);

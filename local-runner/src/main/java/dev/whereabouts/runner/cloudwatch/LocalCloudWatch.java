@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.whereabouts.runner.Suite;
+import dev.whereabouts.runner.dynamodb.RestartableEngine;
 import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.lambda.FunctionFault;
 import dev.whereabouts.runner.lambda.FunctionPool;
@@ -37,6 +38,7 @@ public final class LocalCloudWatch implements AutoCloseable {
   private final String stack;
   private final Consumer<String> log;
   private final ScheduledExecutorService ticker;
+  private volatile RestartableEngine engine;
 
   /**
    * Reads the template's alarms and dashboards and starts the tap in front of {@code engine}.
@@ -74,6 +76,11 @@ public final class LocalCloudWatch implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** The runner's own engine, which the {@code engine} fault kills and restarts. */
+  public void engine(RestartableEngine engine) {
+    this.engine = engine;
   }
 
   /** Starts sampling concurrency and evaluating the alarms, once a second. */
@@ -183,6 +190,9 @@ public final class LocalCloudWatch implements AutoCloseable {
     } catch (IOException | IllegalArgumentException | NullPointerException ex) {
       json(e, 400, error(String.valueOf(ex.getMessage())));
       return;
+    } catch (IllegalStateException ex) {
+      json(e, 409, error(ex.getMessage()));
+      return;
     }
     json(e, 200, faultsJson());
   }
@@ -190,7 +200,12 @@ public final class LocalCloudWatch implements AutoCloseable {
   /**
    * Applies one fault change: {@code {"function": F, "failureRate": r, "latencyMs": ms}} or {@code
    * {"table": T, "throttleRate": r, "errorRate": r}}; zero rates lift it, {@code {"clear": true}}
-   * lifts all.
+   * lifts all. {@code {"engine": "stop"}} kills the runner's DynamoDB engine, {@code {"engine":
+   * "start"}} starts it again with its data (and {@code clear} does too).
+   *
+   * @throws IllegalArgumentException for a malformed change
+   * @throws IllegalStateException for one the runner's state forbids (an engine in memory, or one
+   *     already in the asked state)
    */
   public void apply(JsonNode body) {
     if (body == null || !body.isObject()) {
@@ -199,7 +214,15 @@ public final class LocalCloudWatch implements AutoCloseable {
     if (body.path("clear").asBoolean(false)) {
       pools.forEach((n, p) -> p.inject(FunctionFault.NONE));
       tap.tables().forEach(t -> tap.inject(t, DynamoDbTap.TableFault.NONE));
+      RestartableEngine own = engine;
+      if (own != null && !own.running()) {
+        own.restart();
+      }
       log.accept("faults: all lifted");
+      return;
+    }
+    if (body.hasNonNull("engine")) {
+      engineFault(body.get("engine").asText());
       return;
     }
     if (body.hasNonNull("function")) {
@@ -242,7 +265,34 @@ public final class LocalCloudWatch implements AutoCloseable {
       return;
     }
     throw new IllegalArgumentException(
-        "name a \"function\" or a \"table\", or send {\"clear\":true}");
+        "name a \"function\", a \"table\" or the \"engine\", or send {\"clear\":true}");
+  }
+
+  private void engineFault(String what) {
+    RestartableEngine own = engine;
+    if (own == null) {
+      throw new IllegalStateException(
+          "the DynamoDB engine is yours (--dynamodb-endpoint), not the runner's to stop");
+    }
+    switch (what) {
+      case "stop" -> {
+        own.kill();
+        log.accept(
+            "faults: DynamoDB engine killed; every call to a table fails until"
+                + " fault --engine start");
+      }
+      case "start" -> {
+        long started = System.nanoTime();
+        own.restart();
+        log.accept(
+            String.format(
+                "faults: DynamoDB engine started again with its data in %.0f ms",
+                (System.nanoTime() - started) / 1e6));
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "\"engine\" is \"stop\" or \"start\", not \"" + what + "\"");
+    }
   }
 
   private ObjectNode faultsJson() {
@@ -255,6 +305,12 @@ public final class LocalCloudWatch implements AutoCloseable {
           f.put("latencyMs", pool.fault().latencyMs());
           f.put("garbageRate", pool.fault().garbageRate());
         });
+    RestartableEngine own = engine;
+    if (own != null) {
+      ObjectNode e = root.putObject("engine");
+      e.put("running", own.running());
+      e.put("restartable", own.restartable());
+    }
     ObjectNode tables = root.putObject("tables");
     Map<String, DynamoDbTap.TableFault> set = tap.faults();
     for (String t : tap.tables().stream().sorted().toList()) {

@@ -4,13 +4,8 @@ import dev.whereabouts.runner.lambda.CompiledClasses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,8 +64,7 @@ public final class HotReload implements AutoCloseable {
   private final Consumer<String> log;
   private final Target target;
   private final Optional<ModuleCompiler> compiler;
-  private final WatchService watcher;
-  private final Map<WatchKey, Path> folders = new HashMap<>();
+  private final SourceWatcher sources;
   private final Map<String, SourceModule> modules = new LinkedHashMap<>();
   private final Map<String, ModuleCompiler.Result> compiled = new HashMap<>();
   private final Map<String, CompiledClasses> loaded = new ConcurrentHashMap<>();
@@ -91,8 +85,7 @@ public final class HotReload implements AutoCloseable {
     this.compiler =
         Optional.ofNullable(javac)
             .map(j -> new ModuleCompiler(j, root, Integer.toString(Runtime.version().feature())));
-    this.watcher = FileSystems.getDefault().newWatchService();
-    register(root);
+    this.sources = new SourceWatcher(this.template, QUIET, log);
     this.thread = new Thread(this::run, "hot-reload");
     this.thread.setDaemon(true);
   }
@@ -281,24 +274,10 @@ public final class HotReload implements AutoCloseable {
       if (isNew) {
         added.add(m.name());
         ModuleCompiler.delete(outputs(m)); // a previous run's builds
-        try (Stream<Path> dirs = Files.walk(m.sources())) {
-          for (Path d : dirs.filter(Files::isDirectory).toList()) {
-            register(d);
-          }
-        }
+        sources.watchTree(m.sources());
       }
     }
     return added;
-  }
-
-  private void register(Path folder) throws IOException {
-    folders.put(
-        folder.register(
-            watcher,
-            StandardWatchEventKinds.ENTRY_CREATE,
-            StandardWatchEventKinds.ENTRY_MODIFY,
-            StandardWatchEventKinds.ENTRY_DELETE),
-        folder);
   }
 
   /** The modules watched, libraries first. */
@@ -315,18 +294,7 @@ public final class HotReload implements AutoCloseable {
     settle(false);
     while (!closed) {
       try {
-        WatchKey key = watcher.take();
-        Change change = new Change();
-        read(key, change);
-        if (!change.relevant()) {
-          continue;
-        }
-        settle(true);
-        // Editors save in several steps (a temporary file, a rename, a touch): wait for quiet.
-        while ((key = watcher.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-          read(key, change);
-        }
-        apply(change);
+        apply(sources.next(this::watched, () -> settle(true)));
       } catch (InterruptedException | ClosedWatchServiceException e) {
         return;
       } catch (RuntimeException | IOException e) {
@@ -337,55 +305,13 @@ public final class HotReload implements AutoCloseable {
     }
   }
 
-  private static final class Change {
-    final Set<String> modules = new LinkedHashSet<>();
-    boolean template;
-
-    boolean relevant() {
-      return template || !modules.isEmpty();
+  private List<SourceModule> watched() {
+    synchronized (modules) {
+      return List.copyOf(modules.values());
     }
   }
 
-  private void read(WatchKey key, Change change) {
-    Path folder = folders.get(key);
-    for (WatchEvent<?> event : key.pollEvents()) {
-      if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-        change.modules.addAll(modules.keySet());
-        change.template = true;
-        continue;
-      }
-      if (folder == null) {
-        continue;
-      }
-      Path path = folder.resolve((Path) event.context());
-      if (path.equals(template)) {
-        change.template = true;
-        continue;
-      }
-      for (SourceModule m : modules.values()) {
-        if (!path.startsWith(m.sources())) {
-          continue;
-        }
-        if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(path)) {
-          try (Stream<Path> dirs = Files.walk(path)) {
-            for (Path d : dirs.filter(Files::isDirectory).toList()) {
-              register(d);
-            }
-          } catch (IOException e) {
-            log.accept("--watch: cannot watch " + path + ": " + e.getMessage());
-          }
-          change.modules.add(m.name());
-        } else if (path.toString().endsWith(".java")) {
-          change.modules.add(m.name());
-        }
-      }
-    }
-    if (!key.reset()) {
-      folders.remove(key);
-    }
-  }
-
-  private void apply(Change change) throws IOException {
+  private void apply(SourceWatcher.Change change) throws IOException {
     Set<String> dirty = new LinkedHashSet<>(change.modules);
     if (change.template) {
       long start = System.nanoTime();
@@ -519,7 +445,7 @@ public final class HotReload implements AutoCloseable {
   public void close() {
     closed = true;
     try {
-      watcher.close();
+      sources.close();
     } catch (IOException ignored) {
       // closing anyway
     }

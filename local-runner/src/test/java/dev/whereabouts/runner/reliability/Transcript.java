@@ -93,6 +93,12 @@ public final class Transcript {
     }
   }
 
+  /** Keeps everything a command printed (the ops CLI's, the runner's subcommands') for the scan. */
+  static void output(String command, String text) {
+    text.lines().forEach(line -> LINE_COUNT.incrementAndGet());
+    collect(command, text);
+  }
+
   /** A fresh password of the reliability suites (remembered as a secret). */
   public static String password() {
     byte[] random = new byte[10];
