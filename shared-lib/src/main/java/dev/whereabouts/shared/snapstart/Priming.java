@@ -34,11 +34,13 @@ public final class Priming implements Resource {
   private static final Object QUIET = new Object();
 
   /**
-   * The JDK's classes (17 and 21) that only a kept-alive HTTP/1.1 connection loads: priming's own
-   * connections are closed on purpose, so without this the first request after every restore would
-   * load them. Loaded and initialised by name; none of them opens or holds a connection or starts a
-   * thread when initialised (the keep-alive timer and cleaner threads start only when a connection
-   * is put in the pool). A name this JDK does not have is skipped: priming only saves time.
+   * The JDK's classes that only a kept-alive HTTP/1.1 connection loads (JDK 17's, read from its
+   * class-load log): priming's own connections are closed on purpose, so without this the first
+   * request after every restore would load them. Loaded and initialised by name; none of them opens
+   * or holds a connection or starts a thread when initialised (the keep-alive timer and cleaner
+   * threads start only when a connection is put in the pool). A name this JDK does not have is
+   * skipped: priming only saves time (JDK 25 has six of the eight; JDK 21, Lambda's, was not
+   * available to check).
    */
   static final List<String> KEEP_ALIVE_CLASSES =
       List.of(
@@ -125,7 +127,7 @@ public final class Priming implements Resource {
 
   /**
    * Runs the priming action {@link #ROUNDS} times (fewer if they take longer than {@link
-   * #BUDGET_NANOS}) with the process's standard output discarded, loads {@link
+   * #BUDGET_NANOS}) with the process's standard output discarded, after loading {@link
    * #KEEP_ALIVE_CLASSES}, then writes one line saying so. A failing action (no network before the
    * snapshot, say) is reported in that line and never fails the snapshot: priming only saves time.
    */
@@ -139,11 +141,11 @@ public final class Priming implements Resource {
           new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
       running = true;
       try {
+        loadClasses(KEEP_ALIVE_CLASSES);
         do {
           action.run();
           rounds++;
         } while (rounds < ROUNDS && System.nanoTime() - start < BUDGET_NANOS);
-        loadClasses(KEEP_ALIVE_CLASSES);
       } catch (RuntimeException e) {
         failure = e.getClass().getName();
       } finally {
