@@ -11,6 +11,11 @@
 #   bench/runner-load.sh [SECONDS]     (default 20 s of load per phase, after a warm-up of 20 s
 #                                       for one client and 60 s for 16: the runner JIT-compiles
 #                                       a copy of the SDK per function)
+#   RUNNER_JAVA_OPTS="…" bench/runner-load.sh …   extra JVM options for the runner, e.g. a flight
+#                                       recording: -XX:StartFlightRecording=filename=/tmp/runner.jfr
+#   WARMUP16=SECONDS                    the 16-client warm-up (default 60)
+#   RUNNER_JAR=PATH                     another build of the runner (an A/B against an older
+#                                       commit's jar, same functions, same machine, same minute)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -25,7 +30,8 @@ log=$(mktemp)
 start=$(date +%s%N)
 # The template's stage throttle (200 requests/s) would answer most of this load with 429, as API
 # Gateway would; the benchmark measures the runner's capacity, so it lifts the limit.
-java -jar local-runner/target/local-runner.jar --port "$port" --no-color \
+# shellcheck disable=SC2086 # options are words
+java ${RUNNER_JAVA_OPTS:-} -jar "${RUNNER_JAR:-local-runner/target/local-runner.jar}" --port "$port" --no-color \
   --parameter-overrides StageRateLimit=1000000 StageBurstLimit=1000000 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log" "$log".*' EXIT
@@ -78,10 +84,11 @@ PY
 }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }  # user + system CPU
 invocations() { curl -s "$base/_local/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["functions"]["ProfileFunction"]["invocations"])'; }
-java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 16 "$seconds" 60 >"$log.load" &
+warmup16=${WARMUP16:-60}
+java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 16 "$seconds" "$warmup16" >"$log.load" &
 load=$!
 if [ -d "/proc/$pid/task" ] && [ "$seconds" -ge 10 ]; then
-  sleep 62
+  sleep $(( warmup16 + 2 ))
   engine=$(pgrep -P "$pid" -f engine.js | head -n 1)  # dynalite, the runner's child process
   n0=$(invocations); w0=$(date +%s%N); r0=$(ticks $pid); e0=$(ticks "$engine"); threads >"$log.t0"
   sleep $(( seconds - 8 ))
@@ -95,7 +102,8 @@ if [ -s "$log.t1" ]; then
     printf "  runner process: %.0f %% CPU, %.2f ms per request\n", r / hz * 1e11 / w, r * 1000 / hz / n }'
   awk -v r=$(( e1 - e0 )) -v n=$(( n1 - n0 )) -v w=$(( w1 - w0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
     printf "  DynamoDB engine (dynalite, its own process): %.0f %% CPU, %.2f ms per request\n", r / hz * 1e11 / w, r * 1000 / hz / n }'
-  join "$log.t0" "$log.t1" | awk -v n=$(( n1 - n0 )) -v hz="$(getconf CLK_TCK)" '{d = ($3 - $2) * 1000 / hz; if (d / n >= 0.01) printf "    %-24s %.2f\n", $1, d / n; t += d} END {printf "    %-24s %.2f\n", "total", t / n}' | sort -k2 -n -r
+  # Threads that ended while measured (a connection's thread) are in the process's figure only.
+  join "$log.t0" "$log.t1" | awk -v n=$(( n1 - n0 )) -v r=$(( r1 - r0 )) -v hz="$(getconf CLK_TCK)" '{d = ($3 - $2) * 1000 / hz; if (d / n >= 0.01) printf "    %-24s %.2f\n", $1, d / n; t += d} END {printf "    %-24s %.2f\n", "total", t / n; printf "    %-24s %.2f\n", "threads-that-ended", (r * 1000 / hz - t) / n}' | sort -k2 -n -r
 fi
 rm -f "$log.load" "$log.t0" "$log.t1"
 curl -s "$base/_local/metrics" | python3 -c '

@@ -107,6 +107,14 @@ public final class LocalRunner implements AutoCloseable {
     if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
       System.setProperty("sun.net.httpserver.maxReqHeaders", "10000");
     }
+    // On Lambda every environment is a JVM of its own, whose URLConnection keep-alive cache keeps
+    // its connection to DynamoDB (and the profile's to the API). Here all environments share one
+    // cache, which keeps 5 idle connections per destination: with 32 environments most calls
+    // would connect anew (and the tap and the front door start a thread for each). Read once,
+    // when the cache is first used.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "1000");
+    }
   }
 
   /** A runner that prints to {@code out}; {@link #start()} starts it. */

@@ -5,25 +5,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -34,6 +28,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * SystemErrors}, {@code ThrottledRequests} (TableName, Operation), {@code Read/WriteThrottleEvents}
  * (TableName) and {@code UserErrors} (no dimension). Faults injected per table answer a share of
  * requests with DynamoDB's throttling or internal-error responses instead of forwarding them.
+ *
+ * <p>It is a lean relay, not an HTTP server and client: each function connection gets a thread and
+ * a kept-alive connection to the engine of its own, a request is read whole (its table and the
+ * capacity member need its body) and sent in one write, and the engine's answer is read whole (its
+ * consumed capacity) and written back in one write. Every DynamoDB call of every function passes
+ * here, so what the tap costs per call is paid twice per {@code GET /profiles}.
  *
  * <p>What it cannot observe: a local engine never throttles nor runs out of capacity by itself, so
  * throttle events and system errors come only from injected faults; there are no global tables
@@ -56,8 +56,26 @@ public final class DynamoDbTap implements AutoCloseable {
           "BatchWriteItem",
           "TransactGetItems",
           "TransactWriteItems");
-  private static final Set<String> HOP_BY_HOP =
-      Set.of("host", "connection", "content-length", "expect", "upgrade", "transfer-encoding");
+
+  /** Headers of one hop, not passed on (the relay sets its own length and connection). */
+  private static final List<String> HOP_BY_HOP =
+      List.of(
+          "Host",
+          "Connection",
+          "Keep-Alive",
+          "Proxy-Connection",
+          "Content-Length",
+          "Expect",
+          "Upgrade",
+          "Transfer-Encoding",
+          "TE",
+          "Trailer");
+
+  /** How long the engine's connection may idle before it is opened anew (Node.js drops at 5 s). */
+  private static final long UPSTREAM_IDLE_NANOS = 2_000_000_000L;
+
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+  private static final int ANSWER_TIMEOUT_MS = 30_000;
 
   /**
    * A fault on one table.
@@ -84,9 +102,8 @@ public final class DynamoDbTap implements AutoCloseable {
   private final MetricStore store;
   private final Set<String> tables;
   private final Map<String, TableFault> faults = new ConcurrentHashMap<>();
-  private final HttpClient client;
-  private final HttpServer server;
-  private final ExecutorService threads;
+  private final ServerSocket listener;
+  private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
   /**
    * Starts the tap on a free loopback port.
@@ -97,29 +114,15 @@ public final class DynamoDbTap implements AutoCloseable {
     this.engine = engine;
     this.store = store;
     this.tables = new LinkedHashSet<>(tables);
-    this.threads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "dynamodb-tap");
-              t.setDaemon(true);
-              return t;
-            });
-    this.client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .executor(threads)
-            .build();
-    this.server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-    server.setExecutor(threads);
-    server.createContext("/", this::handle);
-    server.start();
+    this.listener = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(this::accept, "dynamodb-tap-accept");
+    accept.setDaemon(true);
+    accept.start();
   }
 
   /** The endpoint the functions are given instead of the engine's. */
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    return URI.create("http://127.0.0.1:" + listener.getLocalPort());
   }
 
   /** The tables faults can be set on. */
@@ -144,75 +147,225 @@ public final class DynamoDbTap implements AutoCloseable {
     return Map.copyOf(faults);
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    long started = System.nanoTime();
-    try (exchange) {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-      String operation = target == null ? "" : target.substring(target.lastIndexOf('.') + 1).trim();
-      RequestFacts request = RequestFacts.scan(body);
-      String table = request.table;
-      TableFault fault = table == null ? null : faults.get(table);
-      if (fault != null) {
-        double roll = ThreadLocalRandom.current().nextDouble();
-        if (roll < fault.throttleRate()) {
-          throttled(table, operation);
-          answer(
-              exchange,
-              400,
-              "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-              "The level of configured provisioned throughput for the table was exceeded"
-                  + " (injected by the local runner).");
-          return;
-        }
-        if (roll < fault.throttleRate() + fault.errorRate()) {
-          store.put(systemErrors(table, operation), 1);
-          answer(
-              exchange,
-              500,
-              "com.amazonaws.dynamodb.v20120810#InternalServerError",
-              "Internal server error (injected by the local runner).");
-          return;
-        }
-      }
-      if (request.object && CAPACITY.contains(operation) && !request.asksCapacity) {
-        body = withCapacity(body, request.empty);
-      }
-      HttpRequest.Builder forward =
-          HttpRequest.newBuilder(engine.resolve(exchange.getRequestURI().getRawPath()))
-              .timeout(Duration.ofSeconds(30))
-              .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-      exchange
-          .getRequestHeaders()
-          .forEach(
-              (name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-                  values.forEach(v -> forward.header(name, v));
-                }
-              });
-      HttpResponse<byte[]> response;
+  private void accept() {
+    while (!listener.isClosed()) {
       try {
-        response = client.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        answer(exchange, 500, "InternalServerError", "interrupted");
-        return;
+        Socket client = listener.accept();
+        client.setTcpNoDelay(true);
+        connections.add(client);
+        Thread thread = new Thread(() -> serve(client), "dynamodb-tap");
+        thread.setDaemon(true);
+        thread.start();
+      } catch (IOException e) {
+        // closed, or a connection that failed before it was accepted
       }
-      response
-          .headers()
-          .map()
-          .forEach(
-              (name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                  exchange.getResponseHeaders().put(name, values);
-                }
-              });
-      byte[] answer = response.body();
-      // Recorded before answering: whoever got the answer finds its metrics already there.
-      record(table, operation, response.statusCode(), answer, (System.nanoTime() - started) / 1e6);
-      exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
-      exchange.getResponseBody().write(answer);
     }
+  }
+
+  /** The engine's side of one function connection: opened on first use, kept alive. */
+  private final class Upstream implements AutoCloseable {
+    private Socket socket;
+    private HttpWire wire;
+    private OutputStream out;
+    private URI target;
+    private long lastUsed;
+
+    /**
+     * The request's answer from the engine; the connection is reopened when stale or retargeted.
+     */
+    Answer exchange(byte[] request, boolean headRequest) throws IOException {
+      URI now = engine;
+      if (socket == null
+          || !now.equals(target)
+          || System.nanoTime() - lastUsed > UPSTREAM_IDLE_NANOS) {
+        close();
+      }
+      try {
+        if (socket == null) {
+          socket = new Socket();
+          socket.setTcpNoDelay(true);
+          socket.connect(new InetSocketAddress(now.getHost(), now.getPort()), CONNECT_TIMEOUT_MS);
+          socket.setSoTimeout(ANSWER_TIMEOUT_MS);
+          wire = new HttpWire(socket.getInputStream());
+          out = socket.getOutputStream();
+          target = now;
+        }
+        out.write(request);
+        out.flush();
+        HttpWire.Head head = wire.readHead();
+        if (head == null) {
+          throw new java.io.EOFException("the engine closed the connection");
+        }
+        int status = status(head.startLine());
+        byte[] body;
+        long length = head.contentLength();
+        if (headRequest || status / 100 == 1 || status == 204 || status == 304) {
+          body = new byte[0];
+        } else if (head.chunked()) {
+          body = wire.readChunked();
+        } else if (length >= 0) {
+          body = wire.readBody(length);
+        } else {
+          body = wire.readToEnd();
+          close();
+        }
+        if (head.closes()) {
+          close();
+        }
+        lastUsed = System.nanoTime();
+        return new Answer(head, status, body);
+      } catch (IOException e) {
+        close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() {
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // closing anyway
+        }
+        socket = null;
+      }
+    }
+  }
+
+  private record Answer(HttpWire.Head head, int status, byte[] body) {}
+
+  private static int status(String statusLine) throws IOException {
+    // HTTP/1.1 200 OK
+    int space = statusLine.indexOf(' ');
+    try {
+      return Integer.parseInt(statusLine.substring(space + 1, space + 4));
+    } catch (RuntimeException e) {
+      throw new java.net.SocketException("a malformed status line: " + statusLine);
+    }
+  }
+
+  /**
+   * One function connection, request after request. When the engine cannot be reached the
+   * connection is closed without an answer, as an unreachable DynamoDB endpoint looks to the SDK.
+   */
+  private void serve(Socket client) {
+    try (client;
+        Upstream upstream = new Upstream()) {
+      HttpWire wire = new HttpWire(client.getInputStream());
+      OutputStream out = client.getOutputStream();
+      HttpWire.Head head;
+      while ((head = wire.readHead()) != null) {
+        long started = System.nanoTime();
+        String[] requestLine = head.startLine().split(" ");
+        if (requestLine.length != 3) {
+          return;
+        }
+        if ("100-continue".equalsIgnoreCase(head.value("Expect"))) {
+          out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+        }
+        byte[] body =
+            head.chunked() ? wire.readChunked() : wire.readBody(Math.max(0, head.contentLength()));
+        boolean close = head.closes();
+        out.write(answer(requestLine, head, body, started, upstream, close));
+        out.flush();
+        if (close) {
+          return;
+        }
+      }
+    } catch (IOException e) {
+      // the function's connection ended, or the engine could not be reached
+    } finally {
+      connections.remove(client);
+    }
+  }
+
+  /** The answer to one request, as bytes to write: the engine's or an injected fault's. */
+  private byte[] answer(
+      String[] requestLine,
+      HttpWire.Head head,
+      byte[] body,
+      long started,
+      Upstream upstream,
+      boolean close)
+      throws IOException {
+    String target = head.value("X-Amz-Target");
+    String operation = target == null ? "" : target.substring(target.lastIndexOf('.') + 1).trim();
+    RequestFacts request = RequestFacts.scan(body);
+    String table = request.table;
+    TableFault fault = table == null ? null : faults.get(table);
+    if (fault != null) {
+      double roll = ThreadLocalRandom.current().nextDouble();
+      if (roll < fault.throttleRate()) {
+        throttled(table, operation);
+        return error(
+            400,
+            "Bad Request",
+            "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+            "The level of configured provisioned throughput for the table was exceeded"
+                + " (injected by the local runner).",
+            close);
+      }
+      if (roll < fault.throttleRate() + fault.errorRate()) {
+        store.put(systemErrors(table, operation), 1);
+        return error(
+            500,
+            "Internal Server Error",
+            "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            "Internal server error (injected by the local runner).",
+            close);
+      }
+    }
+    if (request.object && CAPACITY.contains(operation) && !request.asksCapacity) {
+      body = withCapacity(body, request.empty);
+    }
+    StringBuilder forward = new StringBuilder(1024);
+    forward.append(requestLine[0]).append(' ').append(requestLine[1]).append(" HTTP/1.1\r\n");
+    URI to = engine;
+    forward.append("Host: ").append(to.getHost()).append(':').append(to.getPort()).append("\r\n");
+    for (String line : head.lines()) {
+      if (!hopByHop(line)) {
+        forward.append(line).append("\r\n");
+      }
+    }
+    forward.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    Answer answer = upstream.exchange(join(forward, body), requestLine[0].equals("HEAD"));
+    // Recorded before answering: whoever got the answer finds its metrics already there.
+    record(table, operation, answer.status(), answer.body(), (System.nanoTime() - started) / 1e6);
+    StringBuilder back = new StringBuilder(512);
+    back.append(answer.head().startLine()).append("\r\n");
+    for (String line : answer.head().lines()) {
+      if (!hopByHop(line)) {
+        back.append(line).append("\r\n");
+      }
+    }
+    back.append("Content-Length: ").append(answer.body().length).append("\r\n");
+    if (close) {
+      back.append("Connection: close\r\n");
+    }
+    back.append("\r\n");
+    return join(back, requestLine[0].equals("HEAD") ? new byte[0] : answer.body());
+  }
+
+  private static boolean hopByHop(String line) {
+    for (String name : HOP_BY_HOP) {
+      if (HttpWire.Head.named(line, name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A head and a body as one array: one write, one segment on the wire. */
+  private static byte[] join(StringBuilder head, byte[] body) {
+    int n = head.length();
+    byte[] out = new byte[n + body.length];
+    for (int i = 0; i < n; i++) {
+      out[i] = (byte) head.charAt(i);
+    }
+    System.arraycopy(body, 0, out, n, body.length);
+    return out;
   }
 
   /**
@@ -373,20 +526,40 @@ public final class DynamoDbTap implements AutoCloseable {
     return MetricKey.of("AWS/DynamoDB", "SystemErrors", "TableName", table, "Operation", operation);
   }
 
-  private static void answer(HttpExchange exchange, int status, String type, String message)
+  /** An error answer of DynamoDB's shape. */
+  private static byte[] error(int status, String reason, String type, String message, boolean close)
       throws IOException {
     ObjectNode error = JSON.createObjectNode();
     error.put("__type", type);
     error.put("message", message);
     byte[] body = JSON.writeValueAsBytes(error);
-    exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
-    exchange.sendResponseHeaders(status, body.length);
-    exchange.getResponseBody().write(body);
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 ")
+            .append(status)
+            .append(' ')
+            .append(reason)
+            .append("\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: ")
+            .append(body.length)
+            .append("\r\n");
+    if (close) {
+      head.append("Connection: close\r\n");
+    }
+    return join(head.append("\r\n"), body);
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    threads.shutdownNow();
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // closing anyway
+    }
+    for (Socket c : connections) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
+    }
   }
 }

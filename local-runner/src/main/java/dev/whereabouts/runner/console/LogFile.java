@@ -1,10 +1,12 @@
 package dev.whereabouts.runner.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,31 +78,7 @@ public final class LogFile implements AutoCloseable {
    * traceId} unless the line is JSON with one of its own.
    */
   public synchronized void write(String source, String line, String traceId) {
-    ObjectNode entry = JSON.createObjectNode();
-    entry.put("time", clock.instant().toString());
-    entry.put("source", source);
-    JsonNode record = null;
-    if (line.startsWith("{")) {
-      try {
-        record = JSON.readTree(line);
-      } catch (IOException e) {
-        record = null;
-      }
-    }
-    if (record != null && record.isObject()) {
-      for (String field : new String[] {"level", "requestId", "correlationId", "traceId"}) {
-        if (record.hasNonNull(field)) {
-          entry.put(field, record.get(field).asText());
-        }
-      }
-      entry.set("record", record);
-    } else {
-      entry.put("message", line);
-    }
-    if (traceId != null && !entry.has("traceId")) {
-      entry.put("traceId", traceId);
-    }
-    byte[] bytes = (entry + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = (entry(source, line, traceId) + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       if (size > 0 && size + bytes.length > maxBytes) {
         rotate();
@@ -110,6 +88,82 @@ public final class LogFile implements AutoCloseable {
       size += bytes.length;
     } catch (IOException e) {
       // The console still shows the line; a full disk must not stop the suite.
+    }
+  }
+
+  /**
+   * The line's entry. A JSON line is read with a streaming parser for the four fields the entry
+   * repeats and then copied in as it is: every function's request line passes here, and building a
+   * tree of it to write it out again cost more than the rest of the entry.
+   */
+  private String entry(String source, String line, String traceId) {
+    StringWriter text = new StringWriter(line.length() + 160);
+    try (JsonGenerator g = JSON.getFactory().createGenerator(text)) {
+      g.writeStartObject();
+      g.writeStringField("time", clock.instant().toString());
+      g.writeStringField("source", source);
+      Record record = line.startsWith("{") ? Record.read(line) : null;
+      String trace = traceId;
+      if (record != null) {
+        for (int i = 0; i < Record.FIELDS.length; i++) {
+          if (record.values[i] != null) {
+            g.writeStringField(Record.FIELDS[i], record.values[i]);
+          }
+        }
+        if (record.values[Record.FIELDS.length - 1] != null) {
+          trace = null;
+        }
+        g.writeFieldName("record");
+        g.writeRawValue(line, 0, record.end);
+      } else {
+        g.writeStringField("message", line);
+      }
+      if (trace != null) {
+        g.writeStringField("traceId", trace);
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return text.toString();
+  }
+
+  /** What an entry repeats of a JSON line, and where the line's object ends. */
+  private static final class Record {
+    /** Repeated in this order; the last is the trace id. */
+    static final String[] FIELDS = {"level", "requestId", "correlationId", "traceId"};
+
+    final String[] values = new String[FIELDS.length];
+    int end;
+
+    /** The line's object, or null when the line is not one. */
+    static Record read(String line) {
+      Record r = new Record();
+      try (JsonParser p = JSON.getFactory().createParser(line)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return null;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          JsonToken value = p.nextToken();
+          int at = java.util.Arrays.asList(FIELDS).indexOf(field);
+          if (value.isStructStart()) {
+            p.skipChildren();
+            if (at >= 0) {
+              r.values[at] = ""; // as a tree's asText() of an object or array
+            }
+          } else if (at >= 0) {
+            r.values[at] = value == JsonToken.VALUE_NULL ? null : p.getText();
+          }
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+          return null;
+        }
+        r.end = (int) p.currentLocation().getCharOffset();
+        return r;
+      } catch (IOException e) {
+        return null;
+      }
     }
   }
 

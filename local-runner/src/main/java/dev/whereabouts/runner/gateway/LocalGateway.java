@@ -1,9 +1,8 @@
 package dev.whereabouts.runner.gateway;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.whereabouts.runner.console.LocalMetrics;
@@ -14,6 +13,8 @@ import dev.whereabouts.runner.lambda.TraceHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -122,7 +123,7 @@ public final class LocalGateway implements HttpHandler {
 
   /** The gateway's view of one request in flight. */
   private final class Call {
-    final String requestId = UUID.randomUUID().toString();
+    final String requestId = requestId();
     final long startNanos = System.nanoTime();
     final long startMillis = clock.millis();
     String method;
@@ -160,6 +161,19 @@ public final class LocalGateway implements HttpHandler {
       }
       return null;
     }
+  }
+
+  /**
+   * A random (version 4) UUID from the thread's own generator: {@link UUID#randomUUID()} draws from
+   * the shared SecureRandom under one lock, which 64 gateway threads queue for; a request id needs
+   * to be unique, not secret.
+   */
+  private static String requestId() {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
+    return new UUID(high, low).toString();
   }
 
   /** An answer the gateway gives itself, by gateway response type. */
@@ -212,9 +226,17 @@ public final class LocalGateway implements HttpHandler {
       double totalMs = (System.nanoTime() - call.startNanos) / 1e6;
       metrics.gatewayRequest(Math.max(0, totalMs - call.functionMs));
       metrics.apiRequest(reply.status(), totalMs, call.functionMs);
+      // Built by hand: a Formatter per request cost more than the rest of the line.
       log.accept(
-          String.format(
-              "%s %s %d %.1f ms%s", call.method, call.rawPath, reply.status(), totalMs, outcome));
+          call.method
+              + " "
+              + call.rawPath
+              + " "
+              + reply.status()
+              + " "
+              + Math.round(totalMs * 10) / 10.0
+              + " ms"
+              + outcome);
     } finally {
       TraceHeader.setCurrent(null);
     }
@@ -381,7 +403,7 @@ public final class LocalGateway implements HttpHandler {
     if (cached != null && cached.expiresAtMillis() > now) {
       result = cached.result();
     } else {
-      Invocation invocation = invoke(authorizer.function(), authorizerEvent(call).toString(), call);
+      Invocation invocation = invoke(authorizer.function(), authorizerEvent(call), call);
       if (!invocation.succeeded()) {
         if ("Unauthorized".equals(invocation.errorMessage())) {
           throw new GatewayAnswer("UNAUTHORIZED", 401, "Unauthorized");
@@ -423,19 +445,52 @@ public final class LocalGateway implements HttpHandler {
     call.authorizer = result;
   }
 
-  private ObjectNode authorizerEvent(Call call) {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("type", "REQUEST");
-    event.put("methodArn", methodArn(call));
-    event.put("resource", call.match.route().resource());
-    event.put("path", call.path);
-    event.put("httpMethod", call.method);
-    putHeaders(event, call);
-    putQuery(event, call);
-    event.set("pathParameters", JSON.valueToTree(call.match.pathParameters()));
-    event.set("stageVariables", JSON.createObjectNode());
-    event.set("requestContext", requestContext(call, false));
-    return event;
+  private String authorizerEvent(Call call) {
+    return event(
+        g -> {
+          g.writeStringField("type", "REQUEST");
+          g.writeStringField("methodArn", methodArn(call));
+          g.writeStringField("resource", call.match.route().resource());
+          g.writeStringField("path", call.path);
+          g.writeStringField("httpMethod", call.method);
+          writeHeaders(g, call);
+          writeQuery(g, call);
+          g.writeFieldName("pathParameters");
+          writeStrings(g, call.match.pathParameters());
+          g.writeObjectFieldStart("stageVariables");
+          g.writeEndObject();
+          g.writeFieldName("requestContext");
+          writeRequestContext(g, call, false);
+        });
+  }
+
+  /** Writes an event's members. */
+  private interface Members {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /**
+   * An event as JSON text, written member by member: a tree built and then written out cost the
+   * gateway more than anything else it does per request.
+   */
+  private static String event(Members members) {
+    StringWriter out = new StringWriter(2048);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      members.write(g);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void writeStrings(JsonGenerator g, Map<String, String> values) throws IOException {
+    g.writeStartObject();
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
   }
 
   private void validate(Call call, ApiRoute route) throws GatewayAnswer {
@@ -485,30 +540,35 @@ public final class LocalGateway implements HttpHandler {
   }
 
   private Reply integrate(Call call, ApiRoute route) throws GatewayAnswer {
-    ObjectNode event = JSON.createObjectNode();
-    event.put("resource", route.resource());
-    event.put("path", call.path);
-    event.put("httpMethod", call.method);
-    putHeaders(event, call);
-    putQuery(event, call);
-    event.set(
-        "pathParameters",
-        call.match.pathParameters().isEmpty()
-            ? null
-            : JSON.valueToTree(call.match.pathParameters()));
-    event.putNull("stageVariables");
-    event.set("requestContext", requestContext(call, true));
-    if (call.body.length == 0) {
-      event.putNull("body");
-      event.put("isBase64Encoded", false);
-    } else if (isUtf8(call.body)) {
-      event.put("body", new String(call.body, StandardCharsets.UTF_8));
-      event.put("isBase64Encoded", false);
-    } else {
-      event.put("body", Base64.getEncoder().encodeToString(call.body));
-      event.put("isBase64Encoded", true);
-    }
-    Invocation invocation = invoke(route.function(), event.toString(), call);
+    String event =
+        event(
+            g -> {
+              g.writeStringField("resource", route.resource());
+              g.writeStringField("path", call.path);
+              g.writeStringField("httpMethod", call.method);
+              writeHeaders(g, call);
+              writeQuery(g, call);
+              g.writeFieldName("pathParameters");
+              if (call.match.pathParameters().isEmpty()) {
+                g.writeNull();
+              } else {
+                writeStrings(g, call.match.pathParameters());
+              }
+              g.writeNullField("stageVariables");
+              g.writeFieldName("requestContext");
+              writeRequestContext(g, call, true);
+              if (call.body.length == 0) {
+                g.writeNullField("body");
+                g.writeBooleanField("isBase64Encoded", false);
+              } else if (isUtf8(call.body)) {
+                g.writeStringField("body", new String(call.body, StandardCharsets.UTF_8));
+                g.writeBooleanField("isBase64Encoded", false);
+              } else {
+                g.writeStringField("body", Base64.getEncoder().encodeToString(call.body));
+                g.writeBooleanField("isBase64Encoded", true);
+              }
+            });
+    Invocation invocation = invoke(route.function(), event, call);
     if (invocation.timedOut() || invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
       if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
         throw new GatewayAnswer("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
@@ -582,34 +642,52 @@ public final class LocalGateway implements HttpHandler {
     return new Reply(status, headers, bytes);
   }
 
-  private void putHeaders(ObjectNode event, Call call) {
-    ObjectNode single = JSON.createObjectNode();
-    ObjectNode multi = JSON.createObjectNode();
-    call.headers.forEach(
-        (name, values) -> {
-          single.put(name, values.get(values.size() - 1));
-          ArrayNode list = multi.putArray(name);
-          values.forEach(list::add);
-        });
+  /** The headers the gateway sets itself, replacing whatever the client sent under the name. */
+  private static final java.util.Set<String> GATEWAY_HEADERS =
+      java.util.Set.of("X-Amzn-Trace-Id", "X-Forwarded-Proto", "X-Forwarded-For");
+
+  private void writeHeaders(JsonGenerator g, Call call) throws IOException {
     // The function sees the gateway's trace header, never the client's as sent.
-    single.put("X-Amzn-Trace-Id", call.trace);
-    multi.putArray("X-Amzn-Trace-Id").add(call.trace);
-    single.put("X-Forwarded-Proto", "http");
-    multi.putArray("X-Forwarded-Proto").add("http");
-    single.put("X-Forwarded-For", call.sourceIp);
-    multi.putArray("X-Forwarded-For").add(call.sourceIp);
-    event.set("headers", single);
-    event.set("multiValueHeaders", multi);
+    g.writeObjectFieldStart("headers");
+    for (Map.Entry<String, List<String>> h : call.headers.entrySet()) {
+      if (!GATEWAY_HEADERS.contains(h.getKey())) {
+        g.writeStringField(h.getKey(), h.getValue().get(h.getValue().size() - 1));
+      }
+    }
+    g.writeStringField("X-Amzn-Trace-Id", call.trace);
+    g.writeStringField("X-Forwarded-Proto", "http");
+    g.writeStringField("X-Forwarded-For", call.sourceIp);
+    g.writeEndObject();
+    g.writeObjectFieldStart("multiValueHeaders");
+    for (Map.Entry<String, List<String>> h : call.headers.entrySet()) {
+      if (!GATEWAY_HEADERS.contains(h.getKey())) {
+        g.writeArrayFieldStart(h.getKey());
+        for (String v : h.getValue()) {
+          g.writeString(v);
+        }
+        g.writeEndArray();
+      }
+    }
+    g.writeArrayFieldStart("X-Amzn-Trace-Id");
+    g.writeString(call.trace);
+    g.writeEndArray();
+    g.writeArrayFieldStart("X-Forwarded-Proto");
+    g.writeString("http");
+    g.writeEndArray();
+    g.writeArrayFieldStart("X-Forwarded-For");
+    g.writeString(call.sourceIp);
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
-  private void putQuery(ObjectNode event, Call call) {
+  private void writeQuery(JsonGenerator g, Call call) throws IOException {
     if (call.rawQuery == null || call.rawQuery.isEmpty()) {
-      event.putNull("queryStringParameters");
-      event.putNull("multiValueQueryStringParameters");
+      g.writeNullField("queryStringParameters");
+      g.writeNullField("multiValueQueryStringParameters");
       return;
     }
-    ObjectNode single = JSON.createObjectNode();
-    ObjectNode multi = JSON.createObjectNode();
+    Map<String, String> single = new LinkedHashMap<>();
+    Map<String, List<String>> multi = new LinkedHashMap<>();
     for (String part : call.rawQuery.split("&")) {
       if (part.isEmpty()) {
         continue;
@@ -620,44 +698,67 @@ public final class LocalGateway implements HttpHandler {
       String value =
           eq < 0 ? "" : URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
       single.put(name, value);
-      (multi.has(name) ? (ArrayNode) multi.get(name) : multi.putArray(name)).add(value);
+      multi.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
     }
-    event.set("queryStringParameters", single);
-    event.set("multiValueQueryStringParameters", multi);
+    g.writeFieldName("queryStringParameters");
+    writeStrings(g, single);
+    g.writeObjectFieldStart("multiValueQueryStringParameters");
+    for (Map.Entry<String, List<String>> e : multi.entrySet()) {
+      g.writeArrayFieldStart(e.getKey());
+      for (String v : e.getValue()) {
+        g.writeString(v);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
   }
 
-  private ObjectNode requestContext(Call call, boolean withAuthorizer) {
-    ObjectNode rc = JSON.createObjectNode();
-    rc.put("resourceId", Integer.toHexString(call.match.route().resource().hashCode()));
-    rc.put("resourcePath", call.match.route().resource());
-    rc.put("httpMethod", call.method);
-    rc.put("extendedRequestId", call.requestId);
-    rc.put("requestTime", REQUEST_TIME.format(java.time.Instant.ofEpochMilli(call.startMillis)));
-    rc.put("path", "/" + settings.stage() + call.path);
-    rc.put("accountId", settings.accountId());
-    rc.put("protocol", "HTTP/1.1");
-    rc.put("stage", settings.stage());
-    rc.put("domainPrefix", settings.apiId());
-    rc.put("requestTimeEpoch", call.startMillis);
-    rc.put("requestId", call.requestId);
-    ObjectNode identity = rc.putObject("identity");
-    identity.put("sourceIp", call.sourceIp);
-    identity.put("userAgent", call.header("User-Agent"));
-    identity.put("accessKey", call.accessKey);
-    identity.put("caller", call.accessKey);
-    identity.put("user", call.accessKey);
-    rc.put("domainName", call.host);
-    rc.put("apiId", settings.apiId());
+  private void writeRequestContext(JsonGenerator g, Call call, boolean withAuthorizer)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("resourceId", Integer.toHexString(call.match.route().resource().hashCode()));
+    g.writeStringField("resourcePath", call.match.route().resource());
+    g.writeStringField("httpMethod", call.method);
+    g.writeStringField("extendedRequestId", call.requestId);
+    g.writeStringField(
+        "requestTime", REQUEST_TIME.format(java.time.Instant.ofEpochMilli(call.startMillis)));
+    g.writeStringField("path", "/" + settings.stage() + call.path);
+    g.writeStringField("accountId", settings.accountId());
+    g.writeStringField("protocol", "HTTP/1.1");
+    g.writeStringField("stage", settings.stage());
+    g.writeStringField("domainPrefix", settings.apiId());
+    g.writeNumberField("requestTimeEpoch", call.startMillis);
+    g.writeStringField("requestId", call.requestId);
+    g.writeObjectFieldStart("identity");
+    g.writeStringField("sourceIp", call.sourceIp);
+    g.writeStringField("userAgent", call.header("User-Agent"));
+    g.writeStringField("accessKey", call.accessKey);
+    g.writeStringField("caller", call.accessKey);
+    g.writeStringField("user", call.accessKey);
+    g.writeEndObject();
+    g.writeStringField("domainName", call.host);
+    g.writeStringField("apiId", settings.apiId());
     if (withAuthorizer && call.authorizer != null) {
-      ObjectNode authorizer = rc.putObject("authorizer");
-      authorizer.put("principalId", call.authorizer.path("principalId").asText());
-      call.authorizer
-          .path("context")
-          .fields()
-          .forEachRemaining(e -> authorizer.set(e.getKey(), e.getValue()));
-      authorizer.put("integrationLatency", 0);
+      // The authorizer's context, with principalId first (a context member of that name wins, as
+      // it did when this was a tree) and integrationLatency last.
+      JsonNode context = call.authorizer.path("context");
+      g.writeObjectFieldStart("authorizer");
+      JsonNode principal =
+          context.has("principalId")
+              ? context.get("principalId")
+              : JSON.getNodeFactory().textNode(call.authorizer.path("principalId").asText());
+      g.writeFieldName("principalId");
+      g.writeTree(principal);
+      for (Map.Entry<String, JsonNode> e : context.properties()) {
+        if (!e.getKey().equals("principalId") && !e.getKey().equals("integrationLatency")) {
+          g.writeFieldName(e.getKey());
+          g.writeTree(e.getValue());
+        }
+      }
+      g.writeNumberField("integrationLatency", 0);
+      g.writeEndObject();
     }
-    return rc;
+    g.writeEndObject();
   }
 
   private static boolean isUtf8(byte[] bytes) {

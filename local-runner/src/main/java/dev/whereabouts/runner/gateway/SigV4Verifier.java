@@ -257,17 +257,33 @@ public final class SigV4Verifier {
     return value == null ? "" : value.trim().replaceAll("\\s+", " ");
   }
 
-  private static byte[] sha256(byte[] data) {
+  // One of each per gateway thread: looking the algorithms up in the providers on every use cost
+  // more than the five hashes of a signature check together.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(() -> algorithm(() -> MessageDigest.getInstance("SHA-256")));
+  private static final ThreadLocal<Mac> HMAC =
+      ThreadLocal.withInitial(() -> algorithm(() -> Mac.getInstance("HmacSHA256")));
+
+  private interface Algorithm<T> {
+    T get() throws GeneralSecurityException;
+  }
+
+  private static <T> T algorithm(Algorithm<T> lookup) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
+      return lookup.get();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  private static byte[] sha256(byte[] data) {
+    // digest() resets the instance for its next use.
+    return SHA256.get().digest(data);
+  }
+
   private static byte[] hmac(byte[] key, String data) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = HMAC.get();
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {

@@ -185,22 +185,35 @@ final class ExecutionEnvironment implements AutoCloseable {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** The context's logger: the same for every invocation, so made once per environment. */
+  private Object logger;
+
+  private Object logger() {
+    if (logger == null) {
+      logger = newLogger();
+    }
+    return logger;
+  }
+
+  private Object newLogger() {
+    return Proxy.newProxyInstance(
+        code.loader,
+        new Class<?>[] {code.loggerType},
+        (proxy, m, args) -> {
+          if (m.getName().equals("log") && args != null && args.length >= 1) {
+            if (args[0] instanceof byte[] bytes) {
+              System.out.write(bytes, 0, bytes.length);
+            } else {
+              System.out.print(args[0]);
+            }
+            System.out.flush();
+          }
+          return null;
+        });
+  }
+
   private Object context(String requestId, long deadline, String traceHeader) {
-    Object logger =
-        Proxy.newProxyInstance(
-            code.loader,
-            new Class<?>[] {code.loggerType},
-            (proxy, m, args) -> {
-              if (m.getName().equals("log") && args != null && args.length >= 1) {
-                if (args[0] instanceof byte[] bytes) {
-                  System.out.write(bytes, 0, bytes.length);
-                } else {
-                  System.out.print(args[0]);
-                }
-                System.out.flush();
-              }
-              return null;
-            });
+    Object logger = logger();
     return Proxy.newProxyInstance(
         code.loader,
         new Class<?>[] {code.contextType},

@@ -5,6 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.engine.DynamoDbEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -143,5 +151,80 @@ class DynamoDbTapTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> tap.inject("NoSuchTable", new DynamoDbTap.TableFault(1, 0)));
+  }
+
+  @Test
+  void manyCallsOnOneKeptAliveConnectionEachGetTheirOwnWholeAnswer() {
+    client.putItem(r -> r.tableName(TABLE).item(Map.of("id", AttributeValue.fromS("many"))));
+    double reads = sum("ConsumedReadCapacityUnits", "TableName", TABLE);
+    for (int i = 0; i < 200; i++) {
+      String id = i % 2 == 0 ? "many" : "missing-" + i;
+      var got = client.getItem(r -> r.tableName(TABLE).key(key(id)).consistentRead(true));
+      // The SDK checks the engine's x-amz-crc32 of every body: a relayed byte out of place fails.
+      assertEquals(i % 2 == 0, got.hasItem() && "many".equals(got.item().get("id").s()));
+    }
+    assertEquals(reads + 200, sum("ConsumedReadCapacityUnits", "TableName", TABLE), 1e-9);
+  }
+
+  @Test
+  void aChunkedRequestIsJoinedAndAnsweredWithALength() throws Exception {
+    String json = "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"id\":{\"S\":\"chunked\"}}}";
+    String half = json.substring(0, 20);
+    String rest = json.substring(20);
+    try (Socket socket = new Socket("127.0.0.1", tap.endpoint().getPort())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                  + "X-Amz-Target: DynamoDB_20120810.GetItem\r\n"
+                  + "Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/eu-central-1/dynamodb/aws4_request,"
+                  + " SignedHeaders=host, Signature=00\r\n"
+                  + "X-Amz-Date: 20260101T000000Z\r\n"
+                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                  + Integer.toHexString(half.length())
+                  + "\r\n"
+                  + half
+                  + "\r\n"
+                  + Integer.toHexString(rest.length())
+                  + "\r\n"
+                  + rest
+                  + "\r\n0\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String answer = readAll(socket.getInputStream());
+      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+      assertTrue(answer.contains("Content-Length: "), answer);
+      assertTrue(answer.contains("Connection: close"), answer);
+      assertTrue(answer.contains("\"ConsumedCapacity\""), answer);
+    }
+  }
+
+  @Test
+  void whenTheEngineCannotBeReachedTheConnectionEndsWithoutAnAnswer() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    try (DynamoDbTap orphan =
+            new DynamoDbTap(URI.create("http://127.0.0.1:" + closedPort), STORE, List.of(TABLE));
+        DynamoDbClient lost =
+            DynamoDbClient.builder()
+                .endpointOverride(orphan.endpoint())
+                .region(Region.EU_CENTRAL_1)
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(c -> c.retryPolicy(RetryPolicy.none()))
+                .build()) {
+      // As an unreachable DynamoDB endpoint: a client error the SDK retries, never a made-up
+      // answer.
+      assertThrows(
+          SdkClientException.class, () -> lost.getItem(r -> r.tableName(TABLE).key(key("a"))));
+    }
+  }
+
+  private static String readAll(InputStream in) throws java.io.IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toString(StandardCharsets.ISO_8859_1);
   }
 }

@@ -84,4 +84,31 @@ class ConsoleTest {
     String s = text(tee);
     assertEquals(1, s.split("once", -1).length - 1, s);
   }
+
+  @Test
+  void linesWrittenInPiecesOrManyAtOnceArePrintedOneByOneWithTheirFunctionsName() throws Exception {
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    Console a = new Console(new PrintStream(seen, true), false, new LocalMetrics(), false);
+    a.install();
+    // On a thread of its own: the unfinished line stays pending on it, not on the test's thread.
+    Thread t =
+        new Thread(
+            () ->
+                a.as(
+                    "Delta",
+                    () -> {
+                      byte[] pieces =
+                          "half a line, then the rest\nsecond\r\nthird\n"
+                              .getBytes(StandardCharsets.UTF_8);
+                      System.out.write(pieces, 0, 7);
+                      System.out.write(pieces, 7, pieces.length - 7);
+                      System.out.print("no end yet");
+                      System.out.flush();
+                    }));
+    t.start();
+    t.join();
+    assertEquals(
+        "Delta  | half a line, then the rest\nDelta  | second\nDelta  | third\n",
+        text(seen).replace(System.lineSeparator(), "\n"));
+  }
 }

@@ -121,8 +121,12 @@ class ReliabilityEngineRestartTest {
         String id = "restart-" + UUID.randomUUID().toString().substring(0, 8);
         String password = "Pw-" + UUID.randomUUID();
         String credentials = "{\"userId\":\"" + id + "\",\"password\":\"" + password + "\"}";
-        Checks.answer(send("POST", "/auth/users", credentials), 201);
-        Api.Reply login = send("POST", "/auth/tokens", credentials);
+        // Set-up, not under test: follows Retry-After on a loaded machine (see World).
+        Api.Reply registered =
+            World.followingRetryAfter(() -> unchecked("POST", "/auth/users", credentials));
+        assertTrue(registered.status() == 201 || registered.status() == 409, registered.toString());
+        Api.Reply login =
+            World.followingRetryAfter(() -> unchecked("POST", "/auth/tokens", credentials));
         Checks.answer(login, 201);
         writers.add(new Writer(id, "Bearer " + login.json().get("accessToken").asText()));
       }
@@ -262,6 +266,17 @@ class ReliabilityEngineRestartTest {
       }
     }
     return null;
+  }
+
+  private static Api.Reply unchecked(String method, String path, String body) {
+    try {
+      return send(method, path, body);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static Api.Reply send(String method, String path, String body, String... headers)

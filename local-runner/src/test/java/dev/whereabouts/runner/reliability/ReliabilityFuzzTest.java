@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,8 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * Generated hostile input over every route, through the local runner's sockets (see {@link
  * Fuzzer}). For every input: never a 5xx; an error is always a problem+json 4xx whose requestId is
  * the answer's request id; no stack trace or internal name; and a refused request leaves the stored
- * profiles and locations as they were. Sizes: {@link Size}; a failure names its input number, which
- * {@code -Dreliability.fuzz.only=N} replays alone.
+ * profiles and locations as they were. Sizes: {@link Size} (inputs, and clients sending them at
+ * once, each with its own users); a failure names its input number, which {@code
+ * -Dreliability.fuzz.only=N} replays alone.
  */
 class ReliabilityFuzzTest {
   private static final Pattern INTERNALS =
@@ -27,73 +31,48 @@ class ReliabilityFuzzTest {
               + "|ConditionalCheckFailed|ResourceNotFound|dynalite|Caused by");
 
   @Test
-  void hostileInputNeverBreaksTheContract() {
+  void hostileInputNeverBreaksTheContract() throws Exception {
     World.local("raw sockets and a look at the stored items");
     Size size = Size.current();
-    World.User owner = World.register("fz-owner");
-    World.User other = World.register("fz-other");
-    String ownerBearer = owner.bearer();
-    World.json(
-        "PUT", "/profiles/" + owner.id(), "{\"displayName\":\"O\"}", "Authorization", ownerBearer);
-    World.json(
-        "PUT",
-        "/locations/" + owner.id(),
-        "{\"latitude\":1,\"longitude\":2}",
-        "Authorization",
-        ownerBearer);
-    Fuzzer fuzzer =
-        new Fuzzer(
-            size.seed(), owner.id(), other.id(), ownerBearer.substring(7), World.login(other));
-    Map<String, Optional<Map<String, AttributeValue>>> stored = snapshot(owner.id(), other.id());
+    Integer only = Integer.getInteger("reliability.fuzz.only");
+    int from = only == null ? 0 : only;
+    int to = only == null ? size.fuzzInputs() : only + 1;
+    // Each client fuzzes its own two users with the inputs i = client (mod clients), so what one
+    // client's refused input must leave unchanged is never another client's to change.
+    int clients = only == null ? size.fuzzClients() : 1;
+    List<Shard> shards = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      shards.add(new Shard(size.seed()));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    List<Future<?>> running = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      Shard shard = shards.get(c);
+      int first = from + c;
+      running.add(pool.submit(() -> shard.run(first, to, clients)));
+    }
+    for (Future<?> f : running) {
+      f.get();
+    }
+    pool.shutdown();
     Map<Integer, Integer> statuses = new TreeMap<>();
     List<String> failures = new ArrayList<>();
     List<String> awaiting = new ArrayList<>();
     int malformed = 0;
-    Integer only = Integer.getInteger("reliability.fuzz.only");
-    int from = only == null ? 0 : only;
-    int to = only == null ? size.fuzzInputs() : only + 1;
-    for (int i = from; i < to; i++) {
-      Fuzzer.Input input = fuzzer.input(i);
-      if (malformedTarget(input.target())) {
-        malformed++;
-      }
-      Api.Reply reply;
-      try {
-        reply =
-            Transcript.response(
-                Raw.socket(input.method(), input.target(), input.headers(), input.body()));
-      } catch (RuntimeException e) {
-        (malformedTarget(input.target()) ? awaiting : failures)
-            .add(input + " -> no answer: " + e.getMessage());
-        continue;
-      }
-      statuses.merge(reply.status(), 1, Integer::sum);
-      String problem = violation(input, reply);
-      if (problem != null) {
-        (malformedTarget(input.target()) ? awaiting : failures).add(input + " -> " + problem);
-      }
-      if (reply.status() < 300) {
-        stored = snapshot(owner.id(), other.id());
-        if (input.method().equals("DELETE") && input.target().contains("/auth/tokens")) {
-          fuzzer.tokens(World.login(owner), World.login(other));
-        }
-      } else if (reply.status() >= 400) {
-        Map<String, Optional<Map<String, AttributeValue>>> now = snapshot(owner.id(), other.id());
-        if (!now.equals(stored)) {
-          failures.add(input + " -> refused with " + reply.status() + " but stored data changed");
-          stored = now;
-        }
-      }
-      if (failures.size() >= 25) {
-        break;
-      }
+    for (Shard shard : shards) {
+      shard.statuses.forEach((k, v) -> statuses.merge(k, v, Integer::sum));
+      failures.addAll(shard.failures);
+      awaiting.addAll(shard.awaiting);
+      malformed += shard.malformed;
     }
     System.out.println(
         "reliability fuzz: seed "
             + size.seed()
             + ", inputs "
             + (to - from)
-            + ", statuses "
+            + " from "
+            + clients
+            + " client(s), statuses "
             + statuses
             + ", failures "
             + failures.size()
@@ -111,6 +90,72 @@ class ReliabilityFuzzTest {
           malformed
               + " malformed URIs all answered well: remove MALFORMED_URIS from"
               + " AwaitsSecurityFixes.CASES (issue 12 is merged)");
+    }
+  }
+
+  /** One client: its own owner and other user, the inputs given to it, what it saw. */
+  private static final class Shard {
+    final Map<Integer, Integer> statuses = new TreeMap<>();
+    final List<String> failures = new ArrayList<>();
+    final List<String> awaiting = new ArrayList<>();
+    final World.User owner = World.register("fz-owner");
+    final World.User other = World.register("fz-other");
+    final Fuzzer fuzzer;
+    int malformed;
+
+    Shard(long seed) {
+      String ownerBearer = owner.bearer();
+      World.json(
+          "PUT",
+          "/profiles/" + owner.id(),
+          "{\"displayName\":\"O\"}",
+          "Authorization",
+          ownerBearer);
+      World.json(
+          "PUT",
+          "/locations/" + owner.id(),
+          "{\"latitude\":1,\"longitude\":2}",
+          "Authorization",
+          ownerBearer);
+      fuzzer =
+          new Fuzzer(seed, owner.id(), other.id(), ownerBearer.substring(7), World.login(other));
+    }
+
+    void run(int first, int to, int step) {
+      Map<String, Optional<Map<String, AttributeValue>>> stored = snapshot(owner.id(), other.id());
+      for (int i = first; i < to && failures.size() < 25; i += step) {
+        Fuzzer.Input input = fuzzer.input(i);
+        if (malformedTarget(input.target())) {
+          malformed++;
+        }
+        Api.Reply reply;
+        try {
+          reply =
+              Transcript.response(
+                  Raw.socket(input.method(), input.target(), input.headers(), input.body()));
+        } catch (RuntimeException e) {
+          (malformedTarget(input.target()) ? awaiting : failures)
+              .add(input + " -> no answer: " + e.getMessage());
+          continue;
+        }
+        statuses.merge(reply.status(), 1, Integer::sum);
+        String problem = violation(input, reply);
+        if (problem != null) {
+          (malformedTarget(input.target()) ? awaiting : failures).add(input + " -> " + problem);
+        }
+        if (reply.status() < 300) {
+          stored = snapshot(owner.id(), other.id());
+          if (input.method().equals("DELETE") && input.target().contains("/auth/tokens")) {
+            fuzzer.tokens(World.login(owner), World.login(other));
+          }
+        } else if (reply.status() >= 400) {
+          Map<String, Optional<Map<String, AttributeValue>>> now = snapshot(owner.id(), other.id());
+          if (!now.equals(stored)) {
+            failures.add(input + " -> refused with " + reply.status() + " but stored data changed");
+            stored = now;
+          }
+        }
+      }
     }
   }
 

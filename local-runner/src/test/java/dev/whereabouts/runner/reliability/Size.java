@@ -9,6 +9,7 @@ import java.time.Duration;
 record Size(
     String name,
     int fuzzInputs,
+    int fuzzClients,
     int agreementInputs,
     Duration load,
     int loadClients,
@@ -19,6 +20,7 @@ record Size(
     return new Size(
         full ? "full" : "ci",
         Integer.getInteger("reliability.fuzz.inputs", full ? 100_000 : 3_000),
+        Integer.getInteger("reliability.fuzz.clients", full ? 4 : 1),
         Integer.getInteger("reliability.agreement.inputs", full ? 20_000 : 1_000),
         Duration.ofSeconds(Long.getLong("reliability.load.seconds", full ? 600 : 30)),
         Integer.getInteger("reliability.load.clients", full ? 32 : 6),
