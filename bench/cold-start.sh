@@ -18,14 +18,20 @@
 # function (stream handlers: no runtime serializer); the auth function's one Argon2id hash alone.
 # Part 1 prints, per row, p50/p90 of init, of the first invocation, of the runtime's (de)serialization
 # and of the whole process (fresh JVM → first response), and the ratio of the process p50 to the
-# usual-way reference. Part 2, one JVM per row: init, then the SnapStart priming (where the function
-# has one), then the first request and WARM_REQUESTS more: first vs warm p50, the local stand-in for
-# a request served right after a SnapStart restore. Part 3: classes loaded per row (-Xlog:class+load).
+# usual-way reference. Part 2, FIRST_RUNS fresh JVMs per row (default 5), interleaved: init, then
+# the SnapStart priming (where the function has one), then the first request and WARM_REQUESTS more:
+# first ÷ warm p50 per JVM, the local stand-in for a request served right after a SnapStart
+# restore, reported as its median and range over the JVMs, with the classes the first request
+# itself loads (-Xlog:class+load between the harness's marks). Part 3: classes loaded per row up to
+# the first response of a fresh JVM (-Xlog:class+load).
+#
+#   FIRST_RUNS=15 bench/cold-start.sh …   more JVMs for part 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
 warm=${2:-60}
-case "$runs$warm" in ''|*[!0-9]*) echo "usage: bench/cold-start.sh [RUNS] [WARM_REQUESTS]" >&2; exit 2;; esac
+first_runs=${FIRST_RUNS:-5}
+case "$runs$warm$first_runs" in ''|*[!0-9]*) echo "usage: [FIRST_RUNS=N] bench/cold-start.sh [RUNS] [WARM_REQUESTS]" >&2; exit 2;; esac
 java=java
 [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
 pin=()
@@ -97,17 +103,33 @@ for run in $(seq 1 "$runs"); do
   printf '.' >&2
 done
 echo >&2
+for run in $(seq 1 "$first_runs"); do
+  for f in "${functions[@]}"; do
+    IFS='|' read -r name cp main handler event extra <<<"$f"
+    [ "$main" = ColdStart ] || continue
+    echo "$name|$(measure "$name" "$cp" "$main" "$handler" "$event" "$extra" "$warm")" >>"$work/warm"
+  done
+  printf '.' >&2
+done
+echo >&2
 for f in "${functions[@]}"; do
   IFS='|' read -r name cp main handler event extra <<<"$f"
   [ "$main" = ColdStart ] || continue
-  echo "$name|$(measure "$name" "$cp" "$main" "$handler" "$event" "$extra" "$warm")" >>"$work/warm"
+  # The classes the first request after priming loads: the class log and the harness's marks
+  # share standard output, so the log lines between the marks are the first request's.
+  jvm_extra=(-Xlog:class+load:stdout)
+  first_classes=$(env $extra "${pin[@]}" "$([[ "$name" == *" @ "* ]] && echo "$COMPARE_JAVA/bin/java" || echo "$java")" \
+      "${flags[@]}" "${jvm_extra[@]}" -cp "$harness:$cp" "dev.whereabouts.bench.$main" \
+      "$handler" "benchmarks/events/$event" "$warm" 2>>"$work/stderr.log" \
+    | awk '/^MARK first request$/{p=1; next} /^MARK first request done$/{p=0} p && /class,load/{n++} END{print n+0}')
+  echo "$name|first_classes=$first_classes" >>"$work/first-classes"
   jvm_extra=(-Xlog:class+load:file="$work/classes.log")
   measure "$name" "$cp" "$main" "$handler" "$event" "$extra" >/dev/null
   echo "$name|classes=$(grep -c 'class,load' "$work/classes.log")" >>"$work/classes"
   jvm_extra=()
 done
 
-python3 - "$work/results" "$work/warm" "$work/classes" <<'PY' 2>/dev/null || cat "$work/results" "$work/warm" "$work/classes"
+python3 - "$work/results" "$work/warm" "$work/classes" "$work/first-classes" <<'PY' 2>/dev/null || cat "$work/results" "$work/warm" "$work/classes" "$work/first-classes"
 import sys, re, statistics, collections
 def read(path):
     rows = collections.OrderedDict()
@@ -130,12 +152,17 @@ for name, vs in rows.items():
     ratio = f"{stat(w,.5)/ref50:7.2f}" if ref50 else "      -"
     print(f"{name:30} {stat(i,.5):8.0f} {stat(i,.9):8.0f} {stat(c,.5):12.0f} {stat(c,.9):12.0f} {stat(r,.5):11.0f} {stat(w,.5):11.0f} {stat(w,.9):6.0f} {ratio}  {ok[-1].get('outcome','')}")
 print()
-print(f"{'row (one JVM: init, priming, requests)':40} {'init':>6} {'priming':>8} {'first':>8} {'warm p50':>9} {'first ÷ warm':>12}  classes loaded")
-warm = read(sys.argv[2]); classes = read(sys.argv[3])
+print(f"{'row (JVMs: init, priming, requests)':40} {'JVMs':>4} {'priming':>8} {'first p50':>9} {'warm p50':>9} {'first ÷ warm: median':>20} {'range':>12}  {'first loads':>11}  classes loaded")
+warm = read(sys.argv[2]); classes = read(sys.argv[3]); first_classes = read(sys.argv[4])
 for name, vs in warm.items():
-    v = vs[0]; n = classes.get(name, [{}])[0].get("classes", "?")
-    if "first_ms" not in v:
+    ok = [v for v in vs if "first_ms" in v]
+    n = classes.get(name, [{}])[0].get("classes", "?")
+    fc = first_classes.get(name, [{}])[0].get("first_classes", "?")
+    if not ok:
         print(f"{name:40} failed (see stderr)"); continue
-    f, p = float(v["first_ms"]), float(v["warm_p50_ms"])
-    print(f"{name:40} {float(v['init_ms']):6.0f} {v['prime_ms']:>8} {f:8.1f} {p:9.2f} {f/p:12.1f}  {n}")
+    first = [float(v["first_ms"]) for v in ok]; warm50 = [float(v["warm_p50_ms"]) for v in ok]
+    ratios = sorted(f / w for f, w in zip(first, warm50))
+    primes = [float(v["prime_ms"]) for v in ok if v["prime_ms"] != "none"]
+    prime = f"{stat(primes, .5):8.0f}" if primes else "    none"
+    print(f"{name:40} {len(ok):4} {prime} {stat(first,.5):9.1f} {stat(warm50,.5):9.2f} {statistics.median(ratios):20.2f} {ratios[0]:5.1f}–{ratios[-1]:<6.1f}  {fc:>11}  {n}")
 PY

@@ -289,9 +289,12 @@ public final class AuthTable {
     }
   }
 
-  /** SnapStart priming: one read of a key no item has (see {@code snapstart.Priming}). */
+  /**
+   * SnapStart priming: the consistent read every request sends, of a key no item has (see {@code
+   * snapstart.Priming}).
+   */
   public void prime() {
-    Priming.readAbsentKey(dynamoDb, table, KEY);
+    get(Priming.ABSENT_KEY);
   }
 
   private Optional<Map<String, AttributeValue>> get(String key) {

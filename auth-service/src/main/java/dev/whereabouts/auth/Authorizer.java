@@ -101,27 +101,46 @@ public final class Authorizer implements RequestStreamHandler {
   }
 
   /**
-   * SnapStart priming: one REQUEST event with a token of the wrong form, denied before any lookup,
-   * and one read of a key no token has. Writes nothing.
+   * The token priming presents: well-formed, so the whole path of a real request runs (the bearer
+   * and method ARN patterns, the hash, the consistent read of its item), and never issued: a token
+   * is 256 bits from {@link java.security.SecureRandom}, so no stored item has this one's hash.
+   */
+  static final String PRIMING_TOKEN = "snapstart-priming-never-issued-000000000000";
+
+  /**
+   * SnapStart priming: the REQUEST events of a real request, served from their bytes to the
+   * policy's, and denied: a token of the wrong form (denied before any lookup, a correlation id
+   * made up) and a well-formed token no one holds (one consistent read of its item, as every
+   * request does). The allowing policy is built and written too, with no lookup. Writes nothing;
+   * the reads ask for {@code Connection: close} ({@code Priming.running()}).
    */
   void prime() {
-    JsonObject event = Json.object();
-    event.put("type", "REQUEST");
-    event.put(
-        "methodArn", "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming");
-    event.putObject("headers").put("Authorization", "Bearer snapstart-priming");
-    event.putObject("requestContext").put("requestId", "snapstart-priming");
-    try {
-      handleRequest(
-          new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)),
-          OutputStream.nullOutputStream(),
-          null);
-    } catch (Unauthorized expected) {
-      // the answer to every unknown token
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    String methodArn = "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming";
+    for (String token : List.of("snapstart-priming", PRIMING_TOKEN)) {
+      JsonObject event = Json.object();
+      event.put("type", "REQUEST");
+      event.put("methodArn", methodArn);
+      JsonObject headers = event.putObject("headers");
+      headers.put("Authorization", "Bearer " + token);
+      if (token.equals(PRIMING_TOKEN)) {
+        headers.put("X-Correlation-Id", "snapstart-priming");
+      }
+      JsonObject requestContext = event.putObject("requestContext");
+      requestContext.put("requestId", "snapstart-priming");
+      requestContext.putObject("identity").put("sourceIp", "192.0.2.1");
+      try {
+        handleRequest(
+            new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)),
+            OutputStream.nullOutputStream(),
+            null);
+      } catch (Unauthorized expected) {
+        // the answer to every unknown token
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
-    tokens.prime();
+    Json.write(
+        allow("snapstart-priming", stageWildcard(methodArn).orElseThrow(), "snapstart-priming"));
   }
 
   private JsonObject authorize(JsonObject event, Context context) {

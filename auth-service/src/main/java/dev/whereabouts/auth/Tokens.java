@@ -51,11 +51,6 @@ public final class Tokens {
     this.random = new SecureRandom();
   }
 
-  /** SnapStart priming: one read of a key no token has; writes nothing. */
-  public void prime() {
-    table.prime();
-  }
-
   /** Random bytes of an account's token generation. */
   static final int GENERATION_BYTES = 16;
 

@@ -1,9 +1,16 @@
 package dev.whereabouts.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.whereabouts.shared.testing.CountingProxy;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.PrimingRuns;
+import dev.whereabouts.shared.testing.StreamInvocations;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,5 +33,47 @@ class PrimingTest {
     PrimingRuns.runQuietly(authorizer.priming());
 
     assertEquals(0, LocalDynamoDb.client().scan(s -> s.tableName(table)).count());
+  }
+
+  @Test
+  void thePrimingTokenIsWellFormedSoPrimingRunsTheLookupOfARealRequest() {
+    assertEquals(
+        Authorizer.PRIMING_TOKEN,
+        Tokens.fromAuthorizationHeader("Bearer " + Authorizer.PRIMING_TOKEN).orElseThrow());
+  }
+
+  @Test
+  void theAuthorizersFirstRequestAfterPrimingOpensAFreshConnectionAndLaterOnesReuseIt()
+      throws Exception {
+    String table = LocalDynamoDb.createTable("auth", AuthTable.KEY, null);
+    try (CountingProxy dynamoDb = new CountingProxy(LocalDynamoDb.endpoint())) {
+      Map<String, String> env = new HashMap<>(LocalDynamoDb.environment(Map.of()));
+      env.put("TABLE_NAME", table);
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDb.url());
+      Authorizer authorizer = new Authorizer(env);
+
+      PrimingRuns.runQuietly(authorizer.priming());
+      int primed = dynamoDb.connections();
+      assertTrue(primed >= 1, "priming's token lookup reached DynamoDB");
+
+      // Priming drives the real lookup; a connection it left in the pool would be in the
+      // snapshot and dead after a restore: the first request must not find one.
+      assertUnknown(authorizer);
+      assertEquals(primed + 1, dynamoDb.connections(), "the first request opened its own");
+      assertUnknown(authorizer);
+      assertEquals(primed + 1, dynamoDb.connections(), "real requests keep theirs alive");
+    }
+  }
+
+  private static void assertUnknown(Authorizer authorizer) {
+    APIGatewayCustomAuthorizerEvent event =
+        EventLoader.loadAPIGatewayCustomAuthorizerEvent("events/authorizer-request.json");
+    Map<String, String> headers = new HashMap<>(event.getHeaders());
+    headers.put("Authorization", "Bearer " + "A".repeat(43));
+    event.setHeaders(headers);
+    RuntimeException e =
+        assertThrows(
+            RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event, null));
+    assertEquals("Unauthorized", e.getMessage());
   }
 }

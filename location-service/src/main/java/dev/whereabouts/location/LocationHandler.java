@@ -79,7 +79,8 @@ public final class LocationHandler implements RequestStreamHandler {
 
   /**
    * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
-   * owner), a GET of an invalid id, and a read of a key that cannot exist. Writes nothing.
+   * owner), a GET of an invalid id, a read of a key that cannot exist, the PUT's write refused by
+   * DynamoDB, and the body of a stored location written as a successful PUT's. Writes nothing.
    */
   void prime() {
     function.prime(
@@ -90,7 +91,8 @@ public final class LocationHandler implements RequestStreamHandler {
             "snapstart-caller",
             "{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Priming\"}"),
         HttpFunction.primingEvent("GET", "/locations/{userId}", Priming.ABSENT_KEY, null, null));
-    locations.prime();
+    StoredLocation stored = locations.prime();
+    function.primeAnswer(Response.ok(stored.toJson()).withETag(stored.version()));
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */

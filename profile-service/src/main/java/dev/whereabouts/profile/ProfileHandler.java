@@ -105,8 +105,9 @@ public final class ProfileHandler implements RequestStreamHandler {
 
   /**
    * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
-   * owner), a GET of an invalid id, a read of a key that cannot exist, and the location call signed
-   * and prepared but never sent. Writes nothing, calls nothing.
+   * owner), a GET of an invalid id, a read of a key that cannot exist, the PUT's write refused by
+   * DynamoDB, the body of a stored profile written as a successful request's, and the location call
+   * signed and prepared but never sent. Writes nothing, calls nothing.
    */
   void prime() {
     function.prime(
@@ -117,7 +118,8 @@ public final class ProfileHandler implements RequestStreamHandler {
             "snapstart-caller",
             "{\"displayName\":\"Priming\",\"bio\":\"never stored\"}"),
         HttpFunction.primingEvent("GET", "/profiles/{userId}", Priming.ABSENT_KEY, null, null));
-    profiles.prime();
+    StoredProfile stored = profiles.prime();
+    function.primeAnswer(Response.created(stored.toJson()).withETag(stored.version()));
     locations.prime();
   }
 

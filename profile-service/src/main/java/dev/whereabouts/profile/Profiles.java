@@ -1,5 +1,6 @@
 package dev.whereabouts.profile;
 
+import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionedItems;
 import java.time.Instant;
@@ -30,13 +31,20 @@ public final class Profiles {
   }
 
   /**
-   * SnapStart priming: one read of a key no user has, and the {@code PUT}'s {@code UpdateItem} on
-   * that key under a condition DynamoDB refuses ({@link VersionedItems#primeWrite}); writes
-   * nothing.
+   * SnapStart priming: the read of a {@code GET} ({@link #get}) of a key no user has, the {@code
+   * PUT}'s {@code UpdateItem} on that key under a condition DynamoDB refuses ({@link
+   * VersionedItems#primeWrite}), and the stored profile a successful {@code PUT} returns, built
+   * locally ({@link VersionedItems#primeStoredItem}); writes nothing.
+   *
+   * @return that profile
    */
-  public void prime() {
-    items.prime();
-    items.primeWrite(attributes(new Profile("Priming", Optional.of("Priming"))), Instant.now());
+  public StoredProfile prime() {
+    Map<String, AttributeValue> attributes =
+        attributes(new Profile("Priming", Optional.of("Priming")));
+    Instant now = Instant.now();
+    get(Priming.ABSENT_KEY);
+    items.primeWrite(attributes, now);
+    return fromItem(items.primeStoredItem(attributes, now));
   }
 
   private static Map<String, AttributeValue> attributes(Profile profile) {

@@ -101,7 +101,8 @@ public final class Aws {
             .httpClient(httpClient())
             .overrideConfiguration(
                 c ->
-                    c.apiCallTimeout(API_CALL_TIMEOUT)
+                    c.addExecutionInterceptor(new PrimingConnections())
+                        .apiCallTimeout(API_CALL_TIMEOUT)
                         .retryStrategy(
                             AwsRetryStrategy.standardRetryStrategy().toBuilder()
                                 .maxAttempts(MAX_ATTEMPTS)

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * A table of whole items, one per string key, each carrying an integer {@code version}.
@@ -49,9 +50,12 @@ public final class VersionedItems {
     this.keyName = keyName;
   }
 
-  /** SnapStart priming: one read of a key no item has (see {@code snapstart.Priming}). */
+  /**
+   * SnapStart priming: the read a request sends ({@link #get}), of a key no item has ({@link
+   * Priming#ABSENT_KEY}).
+   */
   public void prime() {
-    Priming.readAbsentKey(dynamoDb, table, keyName);
+    get(Priming.ABSENT_KEY);
   }
 
   /**
@@ -59,8 +63,9 @@ public final class VersionedItems {
    * #replace} sends for these attributes, on {@link Priming#ABSENT_KEY}, under a condition no item
    * can meet ({@code attribute_exists(#k) AND attribute_not_exists(#k)}), so DynamoDB evaluates it
    * and answers {@code ConditionalCheckFailed}: the request's marshalling, signing and HTTP and the
-   * error's unmarshalling run, and nothing is written (even if that key existed). Like the priming
-   * read, on a connection used once. A refused write still costs one write capacity unit.
+   * error's unmarshalling run, and nothing is written (even if that key existed). Like every call
+   * of a priming action, on a connection used once. A refused write still costs one write capacity
+   * unit.
    *
    * @return true when DynamoDB refused the write as intended
    */
@@ -75,12 +80,34 @@ public final class VersionedItems {
               .conditionExpression("attribute_exists(#k) AND attribute_not_exists(#k)")
               .expressionAttributeNames(names)
               .expressionAttributeValues(values)
-              .overrideConfiguration(o -> o.putHeader("Connection", "close"))
               .build());
       return false;
     } catch (ConditionalCheckFailedException expected) {
       return true;
     }
+  }
+
+  /**
+   * SnapStart priming of a write's success path, which a refused write ({@link #primeWrite}) cannot
+   * reach: the item a {@link #replace} of these attributes at version 1 returns, built here through
+   * the SDK's own response builder as its unmarshaller builds a {@code ALL_NEW} answer, so that the
+   * response's classes are initialised and its attribute map copied in the snapshot. Nothing is
+   * sent.
+   */
+  public Map<String, AttributeValue> primeStoredItem(
+      Map<String, AttributeValue> attributes, Instant now) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    attributes.forEach(
+        (name, value) -> {
+          if (value != null) {
+            item.put(name, value);
+          }
+        });
+    item.put(keyName, AttributeValue.fromS(Priming.ABSENT_KEY));
+    item.put(VERSION, AttributeValue.fromN("1"));
+    item.put(CREATED_AT, AttributeValue.fromS(Timestamps.format(now)));
+    item.put(UPDATED_AT, AttributeValue.fromS(Timestamps.format(now)));
+    return UpdateItemResponse.builder().attributes(item).build().attributes();
   }
 
   /** The stored item, read consistently. */

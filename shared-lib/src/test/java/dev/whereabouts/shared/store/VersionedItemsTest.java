@@ -186,4 +186,18 @@ class VersionedItemsTest {
             "id", AttributeValue.fromS(Priming.ABSENT_KEY), "name", AttributeValue.fromS("kept")),
         fresh.get(Priming.ABSENT_KEY).orElseThrow());
   }
+
+  @Test
+  void primingTheSuccessPathBuildsTheItemAFirstReplaceReturnsAndSendsNothing() {
+    String table = LocalDynamoDb.createTable("priming", "id", null);
+    VersionedItems fresh = new VersionedItems(LocalDynamoDb.client(), table, "id");
+
+    Map<String, AttributeValue> primed = fresh.primeStoredItem(name("x"), NOW);
+
+    assertEquals(0, LocalDynamoDb.client().scan(s -> s.tableName(table)).count());
+    Map<String, AttributeValue> stored =
+        new HashMap<>(fresh.replace("a", name("x"), Precondition.none(), NOW));
+    stored.put("id", AttributeValue.fromS(Priming.ABSENT_KEY));
+    assertEquals(stored, primed);
+  }
 }
