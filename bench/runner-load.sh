@@ -9,11 +9,13 @@
 #      runner's CPU goes per request, by thread group (/proc, Linux only).
 #
 #   bench/runner-load.sh [SECONDS]     (default 20 s of load per phase, after a warm-up of 20 s
-#                                       for one client and 60 s for 16: the runner JIT-compiles
-#                                       a copy of the SDK per function)
+#                                       for one client and 150 s for 16: the runner JIT-compiles
+#                                       a copy of the SDK per function, which takes C2 two to
+#                                       three minutes of load; what is measured is the runner at
+#                                       steady state, not its compiler)
 #   RUNNER_JAVA_OPTS="…" bench/runner-load.sh …   extra JVM options for the runner, e.g. a flight
 #                                       recording: -XX:StartFlightRecording=filename=/tmp/runner.jfr
-#   WARMUP16=SECONDS                    the 16-client warm-up (default 60)
+#   WARMUP16=SECONDS                    the 16-client warm-up (default 150; 60 shows the compiler's share)
 #   RUNNER_JAR=PATH                     another build of the runner (an A/B against an older
 #                                       commit's jar, same functions, same machine, same minute)
 set -euo pipefail
@@ -84,7 +86,7 @@ PY
 }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }  # user + system CPU
 invocations() { curl -s "$base/_local/metrics" | python3 -c 'import json,sys; print(json.load(sys.stdin)["functions"]["ProfileFunction"]["invocations"])'; }
-warmup16=${WARMUP16:-60}
+warmup16=${WARMUP16:-150}
 java -cp "$cp" dev.whereabouts.bench.LoadTest "$base/profiles/$user" 16 "$seconds" "$warmup16" >"$log.load" &
 load=$!
 if [ -d "/proc/$pid/task" ] && [ "$seconds" -ge 10 ]; then
