@@ -36,9 +36,14 @@ public final class Api {
 
   /** Sends a request; {@code body} may be null, {@code headers} are name/value pairs. */
   public static Reply send(String method, String path, String body, String... headers) {
+    return sendTo(SuiteUnderTest.baseUrl(), method, path, body, headers);
+  }
+
+  /** Sends a request to another suite (a runner of a test's own). */
+  public static Reply sendTo(
+      String baseUrl, String method, String path, String body, String... headers) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(SuiteUnderTest.baseUrl() + path))
-            .timeout(Duration.ofSeconds(30));
+        HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
     for (int i = 0; i + 1 < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -68,11 +73,17 @@ public final class Api {
 
   /** Sends a JSON body. */
   public static Reply json(String method, String path, String body, String... headers) {
+    return jsonTo(SuiteUnderTest.baseUrl(), method, path, body, headers);
+  }
+
+  /** Sends a JSON body to another suite (a runner of a test's own). */
+  public static Reply jsonTo(
+      String baseUrl, String method, String path, String body, String... headers) {
     String[] all = new String[headers.length + 2];
     all[0] = "Content-Type";
     all[1] = "application/json";
     System.arraycopy(headers, 0, all, 2, headers.length);
-    return send(method, path, body, all);
+    return sendTo(baseUrl, method, path, body, all);
   }
 
   /** Registers a user and logs in; returns the bearer token. */

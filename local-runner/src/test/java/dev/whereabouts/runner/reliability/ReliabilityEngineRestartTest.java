@@ -3,8 +3,6 @@ package dev.whereabouts.runner.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whereabouts.runner.LocalRunner;
 import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.acceptance.Api;
@@ -12,10 +10,6 @@ import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +46,6 @@ import org.junit.jupiter.api.Test;
  * where a restart would lose everything).
  */
 class ReliabilityEngineRestartTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Size SIZE = Size.current();
   private static final int WRITERS = 4;
   private static final Duration BEFORE = Duration.ofMillis(1500);
@@ -123,10 +114,10 @@ class ReliabilityEngineRestartTest {
         String credentials = "{\"userId\":\"" + id + "\",\"password\":\"" + password + "\"}";
         // Set-up, not under test: follows Retry-After on a loaded machine (see World).
         Api.Reply registered =
-            World.followingRetryAfter(() -> unchecked("POST", "/auth/users", credentials));
+            World.followingRetryAfter(() -> send("POST", "/auth/users", credentials));
         assertTrue(registered.status() == 201 || registered.status() == 409, registered.toString());
         Api.Reply login =
-            World.followingRetryAfter(() -> unchecked("POST", "/auth/tokens", credentials));
+            World.followingRetryAfter(() -> send("POST", "/auth/tokens", credentials));
         Checks.answer(login, 201);
         writers.add(new Writer(id, "Bearer " + login.json().get("accessToken").asText()));
       }
@@ -268,54 +259,13 @@ class ReliabilityEngineRestartTest {
     return null;
   }
 
-  private static Api.Reply unchecked(String method, String path, String body) {
-    try {
-      return send(method, path, body);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Api.Reply send(String method, String path, String body, String... headers)
-      throws IOException, InterruptedException {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(runner.baseUrl() + path))
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      b.header("Content-Type", "application/json");
-    }
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      b.header(headers[i], headers[i + 1]);
-    }
-    HttpResponse<String> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode json = null;
-    if (!response.body().isEmpty()) {
-      try {
-        json = JSON.readTree(response.body());
-      } catch (IOException notJson) {
-        json = null;
-      }
-    }
-    return new Api.Reply(response.statusCode(), response, json);
+  private static Api.Reply send(String method, String path, String body, String... headers) {
+    return body == null
+        ? Api.sendTo(runner.baseUrl(), method, path, null, headers)
+        : Api.jsonTo(runner.baseUrl(), method, path, body, headers);
   }
 
   private static void fault(String body) throws Exception {
-    HttpResponse<String> r =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create(runner.baseUrl() + "/_local/faults"))
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(40))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), body + " -> " + r.body());
+    ReliabilityFaultTest.fault(runner.baseUrl(), body);
   }
 }

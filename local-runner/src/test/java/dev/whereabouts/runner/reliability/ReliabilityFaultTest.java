@@ -354,12 +354,16 @@ class ReliabilityFaultTest {
   }
 
   private static void fault(String body) throws Exception {
-    LocalRunner runner = World.local("injects faults");
+    fault(World.local("injects faults").baseUrl(), body);
+  }
+
+  /** Sets a fault through a runner's {@code POST /_local/faults}, as the dashboard and CLI do. */
+  static void fault(String runner, String body) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(runner.baseUrl() + "/_local/faults"))
+            HttpRequest.newBuilder(URI.create(runner + "/_local/faults"))
                 .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10))
+                .timeout(Duration.ofSeconds(40))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
