@@ -3,7 +3,8 @@
 # bodies per route for the model agreement, 10 minutes of load at 32 clients, and the contract,
 # authorization, race and secrets suites, all through the local runner started from template.yaml.
 #
-#   bench/reliability-full.sh            the whole full size (about 25 minutes on 2 cores)
+#   bench/reliability-full.sh            the whole full size (about 2 hours on 2 cores: the fuzz's
+#                                        100,000 inputs take most of it, bound by the engine)
 #   bench/reliability-full.sh -Dreliability.load.seconds=120 …   any figure overridden
 #
 # Its summary lines ("reliability …") go to target/reliability/full-run.txt.
