@@ -59,15 +59,18 @@ final class FaultCommand {
             out.print(HELP);
             return 0;
           }
-          case "--url" -> url = value(args, ++i, a);
-          case "--function" -> body.put("function", value(args, ++i, a));
-          case "--table" -> body.put("table", value(args, ++i, a));
-          case "--failure-rate" -> body.put("failureRate", rate(value(args, ++i, a), a));
-          case "--garbage-rate" -> body.put("garbageRate", rate(value(args, ++i, a), a));
-          case "--throttle-rate" -> body.put("throttleRate", rate(value(args, ++i, a), a));
-          case "--error-rate" -> body.put("errorRate", rate(value(args, ++i, a), a));
+          case "--url" -> url = OptionValues.value(args, ++i, a);
+          case "--function" -> body.put("function", OptionValues.value(args, ++i, a));
+          case "--table" -> body.put("table", OptionValues.value(args, ++i, a));
+          case "--failure-rate" ->
+              body.put("failureRate", rate(OptionValues.value(args, ++i, a), a));
+          case "--garbage-rate" ->
+              body.put("garbageRate", rate(OptionValues.value(args, ++i, a), a));
+          case "--throttle-rate" ->
+              body.put("throttleRate", rate(OptionValues.value(args, ++i, a), a));
+          case "--error-rate" -> body.put("errorRate", rate(OptionValues.value(args, ++i, a), a));
           case "--latency" -> {
-            String v = value(args, ++i, a);
+            String v = OptionValues.value(args, ++i, a);
             try {
               body.put("latencyMs", Long.parseLong(v));
             } catch (NumberFormatException e) {
@@ -75,7 +78,7 @@ final class FaultCommand {
             }
           }
           case "--engine" -> {
-            String v = value(args, ++i, a);
+            String v = OptionValues.value(args, ++i, a);
             if (!v.equals("stop") && !v.equals("start")) {
               throw new IllegalArgumentException("--engine takes stop or start, not '" + v + "'");
             }
@@ -120,13 +123,6 @@ final class FaultCommand {
       Thread.currentThread().interrupt();
       return 3;
     }
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 
   private static double rate(String v, String option) {

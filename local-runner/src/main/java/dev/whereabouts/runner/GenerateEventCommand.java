@@ -69,15 +69,15 @@ final class GenerateEventCommand {
           }
           case "--list" -> list = true;
           case "--body" -> {
-            String v = value(args, ++i, a);
+            String v = OptionValues.value(args, ++i, a);
             body = v.startsWith("@") ? Files.readString(Path.of(v.substring(1))) : v;
           }
-          case "--header" -> headers.add(value(args, ++i, a));
-          case "--query" -> query = value(args, ++i, a);
-          case "--user" -> user = value(args, ++i, a);
+          case "--header" -> headers.add(OptionValues.value(args, ++i, a));
+          case "--query" -> query = OptionValues.value(args, ++i, a);
+          case "--user" -> user = OptionValues.value(args, ++i, a);
           case "--template", "--region" -> {
             runnerArgs.add(a);
-            runnerArgs.add(value(args, ++i, a));
+            runnerArgs.add(OptionValues.value(args, ++i, a));
           }
           default -> {
             if (a.startsWith("--")) {
@@ -229,12 +229,5 @@ final class GenerateEventCommand {
     }
     event.put("isBase64Encoded", false);
     return event;
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 }

@@ -70,17 +70,19 @@ final class LogsCommand {
             out.print(HELP);
             return 0;
           }
-          case "--function" -> filter = filter.and(field("source", value(args, ++i, a)));
-          case "--request-id" -> filter = filter.and(field("requestId", value(args, ++i, a)));
+          case "--function" ->
+              filter = filter.and(field("source", OptionValues.value(args, ++i, a)));
+          case "--request-id" ->
+              filter = filter.and(field("requestId", OptionValues.value(args, ++i, a)));
           case "--correlation-id" ->
-              filter = filter.and(field("correlationId", value(args, ++i, a)));
+              filter = filter.and(field("correlationId", OptionValues.value(args, ++i, a)));
           case "--trace-id" -> {
-            String id = value(args, ++i, a);
+            String id = OptionValues.value(args, ++i, a);
             String root = dev.whereabouts.runner.lambda.TraceHeader.root(id);
             filter = filter.and(field("traceId", root != null ? root : id));
           }
           case "--since" -> {
-            Instant from = Instant.now().minus(duration(value(args, ++i, a)));
+            Instant from = Instant.now().minus(duration(OptionValues.value(args, ++i, a)));
             filter =
                 filter.and(
                     e -> {
@@ -91,9 +93,9 @@ final class LogsCommand {
                       }
                     });
           }
-          case "--data-dir" -> dataDir = Optional.of(Path.of(value(args, ++i, a)));
+          case "--data-dir" -> dataDir = Optional.of(Path.of(OptionValues.value(args, ++i, a)));
           case "--port" -> {
-            String v = value(args, ++i, a);
+            String v = OptionValues.value(args, ++i, a);
             try {
               port = Integer.parseInt(v);
             } catch (NumberFormatException e) {
@@ -210,12 +212,5 @@ final class LogsCommand {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofDays(n);
     };
-  }
-
-  private static String value(String[] args, int i, String option) {
-    if (i >= args.length || args[i].startsWith("--")) {
-      throw new IllegalArgumentException(option + " needs a value");
-    }
-    return args[i];
   }
 }
