@@ -16,8 +16,11 @@ and once:
   sizes.json             bytes of packaged.yaml and of each expanded template, as CloudFormation
                          counts them against its limits
   versions.json          the Lambda version logical ids SAM generates for the production set when
-                         only the commit changes and when one jar changes (the S3 keys follow
-                         buildspec.yml's package command: its --s3-prefix, then the jar's MD5)
+                         only the commit changes, when one jar changes (the S3 keys follow
+                         buildspec.yml's package command: its --s3-prefix, then the jar's MD5),
+                         and when each parameter a function's configuration uses changes; each
+                         time with the revisions the build computes (deploy/revisions.py) when
+                         the pipeline's change set reads them
 The checks live in the JUnit test DeployRehearsalTest; this script only produces the artefacts.
 Usage: rehearse.py REPO_ROOT OUT_DIR
 """
@@ -37,6 +40,9 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "rehearsal")
 import yaml
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import revisions  # noqa: E402  (deploy/revisions.py: what the build computes)
 
 ACCOUNT = "123456789012"
 REGION = "eu-central-1"
@@ -67,6 +73,37 @@ def pipeline_values(pipeline):
     return values
 
 
+def substitute(text, known):
+    return re.sub(
+        r"\$\{([A-Za-z0-9:.]+)\}",
+        lambda m: known.get(m.group(1).split(".")[0], m.group(1)),
+        text,
+    )
+
+
+def stage_parameters(pipeline, sets):
+    """What the build hands deploy/revisions.py: the BuildProject's STAGE_PARAMETERS (the stages'
+    overrides), or, for a pipeline without it, the sets' own overrides."""
+    build = pipeline["Resources"].get("BuildProject", {}).get("Properties", {})
+    for variable in build.get("Environment", {}).get("EnvironmentVariables", []):
+        if variable.get("Name") == "STAGE_PARAMETERS":
+            value = variable["Value"]
+            text = value["Fn::Sub"] if isinstance(value, dict) else value
+            return json.loads(substitute(text, pipeline_values(pipeline)))
+    return sets
+
+
+def configuration_files(pipeline):
+    """{set name: the TemplateConfiguration file its CreateChangeSet action reads, or None}."""
+    files = {}
+    for stage in pipeline["Resources"]["Pipeline"]["Properties"]["Stages"]:
+        for action in stage["Actions"]:
+            if isinstance(action, dict) and action.get("Configuration", {}).get("ActionMode") == "CHANGE_SET_REPLACE":
+                path = action["Configuration"].get("TemplateConfiguration")
+                files[stage["Name"].lower()] = path.split("::", 1)[1] if path else None
+    return files
+
+
 def pipeline_parameter_sets(pipeline):
     """{set name: parameter overrides} from pipeline.yaml's CreateChangeSet actions."""
     known = pipeline_values(pipeline)
@@ -82,12 +119,7 @@ def pipeline_parameter_sets(pipeline):
             if isinstance(overrides, dict) and "Fn::Sub" in overrides:
                 text = overrides["Fn::Sub"]
                 text = text[0] if isinstance(text, list) else text
-                text = re.sub(
-                    r"\$\{([A-Za-z0-9:.]+)\}",
-                    lambda m: known.get(m.group(1).split(".")[0], m.group(1)),
-                    text,
-                )
-                overrides = text
+                overrides = substitute(text, known)
             sets[stage["Name"].lower()] = json.loads(overrides)
     return sets
 
@@ -207,6 +239,16 @@ def resolved(expanded, values, stack):
 
 # ------------------------------------------------------------------ versions
 
+def other_value(spec, current):
+    """Another value the parameter allows."""
+    allowed = spec.get("AllowedValues")
+    if allowed:
+        return next(str(v) for v in allowed if str(v) != str(current))
+    if spec.get("Type") == "Number":
+        return str(int(float(current)) + 10)
+    return "https://changed.example"
+
+
 def version_ids(expanded):
     return {
         rid[: rid.index("Version")] if "Version" in rid else rid: rid
@@ -215,26 +257,47 @@ def version_ids(expanded):
     }
 
 
-def versions(root, text, overrides):
+def with_revisions(text, packaged_text, stage, stage_values, overrides, configured):
+    """The parameters a stage's change set gets: the build's template configuration (the
+    functions' revisions, when the action reads one), then the action's overrides on top."""
+    if not configured:
+        return dict(overrides)
+    computed = revisions.revisions(yaml.load(text, Loader=revisions.CloudFormationLoader),
+                                   yaml.safe_load(packaged_text), {stage: stage_values})
+    return dict(computed[stage], **overrides)
+
+
+def versions(root, text, overrides, stage_values, configured):
     base_template = yaml_parse(text)
     jar_uris = sorted({r["Properties"]["CodeUri"] for r in base_template["Resources"].values()
                        if r.get("Type") == "AWS::Serverless::Function"})
     jars = {uri: uri + "#1" for uri in jar_uris}
     changed_jar = next(u for u in jar_uris if "location" in u)
 
-    def expand(commit, jar_contents, params):
+    def expand(commit, jar_contents, changed=None):
         body = packaged(text, package_prefix(root, commit), jar_contents)
         template = yaml_parse(body)
+        params = with_revisions(text, body, "production", dict(stage_values, **(changed or {})),
+                                dict(overrides, **(changed or {})), configured)
         return transform(template, with_defaults(template, params), NoManagedPolicies())
 
-    base = expand(COMMITS[0], jars, overrides)
     out = {
         "changedJar": changed_jar,
-        "base": version_ids(base),
-        "otherCommit": version_ids(expand(COMMITS[1], jars, overrides)),
+        "base": version_ids(expand(COMMITS[0], jars)),
+        "otherCommit": version_ids(expand(COMMITS[1], jars)),
         "otherCommitOneJarChanged": version_ids(
-            expand(COMMITS[1], dict(jars, **{changed_jar: changed_jar + "#2"}), overrides)),
+            expand(COMMITS[1], dict(jars, **{changed_jar: changed_jar + "#2"}))),
+        "dependsOn": revisions.dependencies(yaml.load(text, Loader=revisions.CloudFormationLoader)),
+        "parameters": {},
     }
+    values = with_defaults(base_template, overrides)
+    for name in sorted({p for ps in out["dependsOn"].values() for p in ps}):
+        value = other_value(base_template["Parameters"][name], values.get(name))
+        out["parameters"][name] = {
+            "from": str(values.get(name)),
+            "to": value,
+            "versions": version_ids(expand(COMMITS[0], jars, {name: value})),
+        }
     return out
 
 
@@ -249,9 +312,12 @@ def main(root, out):
     sizes["packaged"] = len(packaged_text.encode("utf-8"))
     known = pipeline_values(pipeline)
     sets = pipeline_parameter_sets(pipeline)
+    stages = stage_parameters(pipeline, sets)
+    configured = configuration_files(pipeline)
     for name, overrides in sets.items():
         template = yaml_parse(packaged_text)
-        values = with_defaults(template, overrides)
+        given = with_revisions(text, packaged_text, name, stages.get(name, overrides), overrides, configured.get(name))
+        values = with_defaults(template, given)
         expanded = transform(template, values, NoManagedPolicies())
         body = json.dumps(expanded, indent=1, sort_keys=True)
         (out / f"{name}.parameters.json").write_text(json.dumps(values, indent=1), encoding="utf-8")
@@ -262,7 +328,8 @@ def main(root, out):
         sizes[name] = len(json.dumps(expanded, separators=(",", ":")).encode("utf-8"))
     (out / "sizes.json").write_text(json.dumps(sizes, indent=1), encoding="utf-8")
     (out / "versions.json").write_text(
-        json.dumps(versions(root, text, sets["production"]), indent=1), encoding="utf-8")
+        json.dumps(versions(root, text, sets["production"], stages.get("production", sets["production"]),
+                            configured.get("production")), indent=1), encoding="utf-8")
     print(json.dumps(sizes))
 
 
