@@ -157,6 +157,31 @@ class DeploymentRoleReachTest {
   }
 
   @Test
+  void rolesLiveUnderTheirStacksPathSoNoRolePatternReachesAnotherStacksRoles() throws Exception {
+    for (String set : Rehearsal.sets()) {
+      Map<String, Object> stack = Rehearsal.resolved(set);
+      for (String role : StageIsolationTest.ofType(stack, "AWS::IAM::Role")) {
+        assertEquals(
+            "/" + stack.get("StackName") + "/",
+            Rehearsal.props(stack, role).get("Path"),
+            set + ": " + role + " lives under its stack's path");
+      }
+    }
+    int patterns = 0;
+    for (Map<String, Object> s : statements("DeploymentRole")) {
+      for (String r : resources(s)) {
+        if (r.contains(":role/") && !r.contains(":role/aws-service-role/")) {
+          patterns++;
+          assertTrue(
+              r.matches(".*:role/\\$\\{(Staging|Production)StackName}/\\*"),
+              s.get("Sid") + ": '/' ends the stack's name in " + r);
+        }
+      }
+    }
+    assertTrue(patterns > 0);
+  }
+
+  @Test
   void trustPoliciesChangeOnlyOnRolesUnderTheBoundary() {
     int found = 0;
     for (Map<String, Object> s : statements("DeploymentRole")) {
