@@ -229,7 +229,10 @@ final class KeyMetrics {
                                     m.namespace(namespace)
                                         .metricName(metric)
                                         .dimensions(
+                                            // By name: CloudWatch matches dimensions as a
+                                            // set, moto (the tests' endpoint) in order.
                                             dimensions.entrySet().stream()
+                                                .sorted(Map.Entry.comparingByKey())
                                                 .map(
                                                     e ->
                                                         Dimension.builder()
