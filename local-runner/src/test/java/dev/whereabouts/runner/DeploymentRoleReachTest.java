@@ -182,6 +182,31 @@ class DeploymentRoleReachTest {
   }
 
   @Test
+  void topicPatternsCannotReachAnotherStacksTopics() throws Exception {
+    for (String set : Rehearsal.sets()) {
+      Map<String, Object> stack = Rehearsal.resolved(set);
+      for (String topic : StageIsolationTest.ofType(stack, "AWS::SNS::Topic")) {
+        assertEquals(
+            stack.get("StackName") + "_alarms",
+            Rehearsal.props(stack, topic).get("TopicName"),
+            set + ": " + topic + " is named <stack>_…");
+      }
+    }
+    int patterns = 0;
+    for (Map<String, Object> s : statements("DeploymentRole")) {
+      for (String r : resources(s)) {
+        if (r.contains(":sns:")) {
+          patterns++;
+          assertTrue(
+              r.matches(".*:\\$\\{(Staging|Production)StackName}_\\*"),
+              s.get("Sid") + ": '_' ends the stack's name in " + r);
+        }
+      }
+    }
+    assertTrue(patterns > 0);
+  }
+
+  @Test
   void trustPoliciesChangeOnlyOnRolesUnderTheBoundary() {
     int found = 0;
     for (Map<String, Object> s : statements("DeploymentRole")) {
