@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class BuildEnvironmentTest {
 
+  /** Spelled in two parts, so this file does not match its own search. */
+  private static final String OUTSIDE_LINK = "../" + "shared/";
+
+  private static final String OUTSIDE_READ = "resolveSibling(\"" + "shared\")";
+
   @Test
   void noFileOfTheRepositoryReadsOrLinksOutsideIt() throws IOException {
     List<String> outside;
@@ -39,14 +44,12 @@ class BuildEnvironmentTest {
                   f -> {
                     try {
                       String text = Files.readString(f);
-                      return text.contains("../shared/")
-                          || text.contains("resolveSibling(\"shared\")");
+                      return text.contains(OUTSIDE_LINK) || text.contains(OUTSIDE_READ);
                     } catch (IOException e) {
                       return false;
                     }
                   })
               .map(f -> Rehearsal.ROOT.relativize(f).toString())
-              .filter(f -> !f.endsWith("BuildEnvironmentTest.java"))
               .toList();
     }
     assertEquals(List.of(), outside, "files that read or link ../shared (absent in a clone)");
