@@ -78,6 +78,57 @@ class BuildEnvironmentTest {
     assertTrue(spec.contains("test -x \"$" + DashboardBrowserTest.BROWSER_VARIABLE + "\""));
   }
 
+  /**
+   * Every CodeBuild project builds with the JDK major the enforcer pins and with the Maven the
+   * wrapper pins: a buildspec on another Corretto fails the enforcer in CodeBuild, and one on plain
+   * {@code mvn} builds with whatever Maven the image has, so its jars could differ from a
+   * developer's.
+   */
+  @Test
+  void everyBuildspecUsesThePinnedJdkAndTheWrapper() throws Exception {
+    Matcher range =
+        Pattern.compile("<requireJavaVersion>\\s*<version>\\[(\\d+),")
+            .matcher(Files.readString(Rehearsal.ROOT.resolve("pom.xml")));
+    assertTrue(range.find(), "the parent pom pins a JDK major with requireJavaVersion");
+    String corretto = "corretto" + range.group(1);
+    Map<String, Object> specs = new java.util.TreeMap<>();
+    try (Stream<Path> files = Files.list(Rehearsal.ROOT)) {
+      for (Path f :
+          files.filter(f -> f.getFileName().toString().matches("buildspec.*\\.yml")).toList()) {
+        specs.put(f.getFileName().toString(), Rehearsal.yaml(f.getFileName().toString()));
+      }
+    }
+    Rehearsal.resources(Rehearsal.yaml("pipeline.yaml"))
+        .forEach(
+            (id, resource) -> {
+              Object inline =
+                  Rehearsal.map(Rehearsal.map(resource).getOrDefault("Properties", Map.of()))
+                      .get("Source");
+              if (inline instanceof Map<?, ?> source
+                  && source.get("BuildSpec") instanceof String text
+                  && text.contains("\n")) { // not a file name: the buildspec itself
+                specs.put("pipeline.yaml " + id, new org.yaml.snakeyaml.Yaml().load(text));
+              }
+            });
+    assertTrue(
+        specs.size() >= 3,
+        "buildspec.yml, buildspec-acceptance.yml and the gate: " + specs.keySet());
+    specs.forEach(
+        (name, spec) -> {
+          Map<String, Object> phases = Rehearsal.map(Rehearsal.map(spec).get("phases"));
+          Object java =
+              Rehearsal.map(Rehearsal.map(phases.get("install")).get("runtime-versions"))
+                  .get("java");
+          assertEquals(corretto, java, name + " runtime-versions java");
+          phases.values().stream()
+              .map(phase -> Rehearsal.map(phase).getOrDefault("commands", List.of()))
+              .flatMap(commands -> ((List<?>) commands).stream())
+              .map(String::valueOf)
+              .filter(command -> command.matches("(?s).*(^|\\s)mvn\\s.*"))
+              .forEach(command -> assertTrue(false, name + " runs plain mvn: " + command));
+        });
+  }
+
   private static String exported(String spec, String variable) {
     Matcher m =
         Pattern.compile("export " + variable + "=\\$\\(([^)]*)\\)")
