@@ -3,6 +3,7 @@ package dev.whereabouts.shared.http;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.validation.Fields;
 import dev.whereabouts.shared.validation.Utf8;
