@@ -38,8 +38,8 @@ class PrimingTest {
   @Test
   void thePrimingTokenIsWellFormedSoPrimingRunsTheLookupOfARealRequest() {
     assertEquals(
-        Authorizer.PRIMING_TOKEN,
-        Tokens.fromAuthorizationHeader("Bearer " + Authorizer.PRIMING_TOKEN).orElseThrow());
+        AuthorizerPriming.PRIMING_TOKEN,
+        Tokens.fromAuthorizationHeader("Bearer " + AuthorizerPriming.PRIMING_TOKEN).orElseThrow());
   }
 
   @Test
@@ -72,8 +72,7 @@ class PrimingTest {
     headers.put("Authorization", "Bearer " + "A".repeat(43));
     event.setHeaders(headers);
     RuntimeException e =
-        assertThrows(
-            RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event, null));
+        assertThrows(RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event));
     assertEquals("Unauthorized", e.getMessage());
   }
 }
