@@ -30,12 +30,12 @@ final class AuthPriming implements Runnable {
   private final byte[] refusedRegistration =
       ProxyEvent.builder("POST", "/auth/users")
           .jsonBody("{\"userId\":\"snapstart-priming\",\"password\":\"short\"}")
-          .requestContext(REQUEST_ID, "priming")
+          .requestContext(REQUEST_ID, "priming", "priming")
           .toBytes();
   private final byte[] refusedLogin =
       ProxyEvent.builder("POST", "/auth/tokens")
           .jsonBody("{\"userId\":\"" + Priming.ABSENT_KEY + "\",\"password\":\"priming\"}")
-          .requestContext(REQUEST_ID, "priming")
+          .requestContext(REQUEST_ID, "priming", "priming")
           .toBytes();
 
   private AuthPriming(Environment env) {

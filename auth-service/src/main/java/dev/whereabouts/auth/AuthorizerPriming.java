@@ -4,6 +4,7 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.AuthorizerEvent;
 import dev.whereabouts.shared.http.SyntheticContext;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.snapstart.LocalAnswers;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import java.io.ByteArrayInputStream;
@@ -13,12 +14,14 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 
 /**
- * SnapStart priming of the authorizer ({@link Priming}): one round drives a throwaway authorizer
- * and table of its own, built when priming runs, through its public method with the REQUEST events
- * of real requests, both denied: a token of the wrong form (denied before any lookup, a correlation
- * id made up) and a well-formed token no one holds ({@link #PRIMING_TOKEN}: the bearer and method
- * ARN patterns, the hash and the consistent read of a real request run). Writes nothing; its lines
- * go nowhere; its DynamoDB client closes every connection.
+ * SnapStart priming of the authorizer ({@link Priming}): one round drives throwaway authorizers of
+ * its own, built when priming runs, through their public method with the REQUEST events of real
+ * requests: a token of the wrong form (denied before any lookup, a correlation id made up) and a
+ * well-formed token no one holds ({@link #PRIMING_TOKEN}: the bearer and method ARN patterns, the
+ * hash and the consistent read of a real request run, and it is denied); then the same token on an
+ * authorizer whose reads are answered inside the process ({@link LocalAnswers}), so the allowing
+ * policy is built and written. Writes nothing; its lines go nowhere; its DynamoDB connections are
+ * closed after each call.
  */
 final class AuthorizerPriming implements Runnable {
   /**
@@ -30,7 +33,17 @@ final class AuthorizerPriming implements Runnable {
   private static final String METHOD_ARN =
       "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming";
 
+  /**
+   * What the answered reads return: a token item and a user item at once (each read takes its own
+   * attributes), of one account in the token's generation, valid until 2100.
+   */
+  static final String STORED =
+      "{\"userId\":{\"S\":\"snapstart-owner\"},\"tokenGeneration\":{\"S\":\"priming\"},"
+          + "\"expiresAt\":{\"N\":\"4102444800\"},\"passwordHash\":{\"S\":\"priming\"},"
+          + "\"failures\":{\"N\":\"0\"},\"version\":{\"N\":\"1\"}}";
+
   private final Authorizer authorizer;
+  private final Authorizer answered;
   private final SyntheticContext context = SyntheticContext.of("snapstart-priming");
   private final byte[] malformedToken =
       AuthorizerEvent.builder(METHOD_ARN)
@@ -47,6 +60,11 @@ final class AuthorizerPriming implements Runnable {
   private AuthorizerPriming(Environment env) {
     AuthTable table = new AuthTable(Aws.dynamoDbForSnapshot(env), env.require("TABLE_NAME"));
     this.authorizer = new Authorizer(new Tokens(table), Clock.systemUTC(), Log.Output.DISCARD);
+    AuthTable answers =
+        new AuthTable(
+            Aws.dynamoDbForSnapshot(env, new LocalAnswers("{\"Item\":" + STORED + "}")),
+            env.require("TABLE_NAME"));
+    this.answered = new Authorizer(new Tokens(answers), Clock.systemUTC(), Log.Output.DISCARD);
   }
 
   /** Registers the authorizer's priming; the caller keeps the result (CRaC holds weakly). */
@@ -56,11 +74,12 @@ final class AuthorizerPriming implements Runnable {
 
   @Override
   public void run() {
-    deny(malformedToken);
-    deny(unknownToken);
+    serve(authorizer, malformedToken);
+    serve(authorizer, unknownToken);
+    serve(answered, unknownToken);
   }
 
-  private void deny(byte[] event) {
+  private void serve(Authorizer authorizer, byte[] event) {
     try {
       authorizer.handleRequest(
           new ByteArrayInputStream(event), OutputStream.nullOutputStream(), context);

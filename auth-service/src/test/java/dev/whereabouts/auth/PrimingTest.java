@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.snapstart.LocalAnswers;
+import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.testing.CountingProxy;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.PrimingRuns;
 import dev.whereabouts.shared.testing.StreamInvocations;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,6 +68,28 @@ class PrimingTest {
       assertUnknown(authorizer);
       assertEquals(primed + 1, dynamoDb.connections(), "real requests keep theirs alive");
     }
+  }
+
+  @Test
+  void theAnsweredLookupOfPrimingAllowsSoTheAllowingPolicyIsBuiltToo() {
+    Environment env = Environment.of(LocalDynamoDb.environment(Map.of("TABLE_NAME", "auth")));
+    Authorizer answered =
+        new Authorizer(
+            new Tokens(
+                new AuthTable(
+                    Aws.dynamoDbForSnapshot(
+                        env, new LocalAnswers("{\"Item\":" + AuthorizerPriming.STORED + "}")),
+                    "auth")),
+            Clock.systemUTC(),
+            Log.Output.DISCARD);
+    APIGatewayCustomAuthorizerEvent event =
+        EventLoader.loadAPIGatewayCustomAuthorizerEvent("events/authorizer-request.json");
+    Map<String, String> headers = new HashMap<>(event.getHeaders());
+    headers.put("Authorization", "Bearer " + AuthorizerPriming.PRIMING_TOKEN);
+    event.setHeaders(headers);
+
+    assertEquals(
+        "snapstart-owner", StreamInvocations.authorize(answered, event).get("principalId"));
   }
 
   private static void assertUnknown(Authorizer authorizer) {

@@ -2,10 +2,9 @@ package dev.whereabouts.location;
 
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.ProxyEvent;
-import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.http.SyntheticContext;
-import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.snapstart.LocalAnswers;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
@@ -19,36 +18,52 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * SnapStart priming of the location function ({@link Priming}): one round drives a throwaway
- * handler and table of its own, built when priming runs, through their public methods: a {@code
- * PUT} refused after its body was read and validated (the caller is not the owner), a {@code GET}
- * of an invalid id, the {@code GET}'s read of a key no user has, the {@code PUT}'s write refused by
- * DynamoDB ({@link Precondition#never()}), and a stored location rendered as a {@code PUT} answers
- * it. Writes nothing; its lines go nowhere; its DynamoDB client closes every connection.
+ * SnapStart priming of the location function ({@link Priming}). One round drives, through their
+ * public methods, two throwaway handlers built when priming runs: one over DynamoDB (a {@code PUT}
+ * refused after its body was validated, a {@code GET} of an invalid id, the read of a key no user
+ * has, the {@code PUT}'s write refused by DynamoDB under {@link Precondition#never()}), and one
+ * whose DynamoDB calls are answered inside the process ({@link LocalAnswers}: the owner's {@code
+ * PUT}, {@code GET} and {@code DELETE} succeed, so the success path runs without a write). Writes
+ * nothing; its lines go nowhere; its DynamoDB connections are closed after each call.
  */
 final class LocationPriming implements Runnable {
-  private static final String REQUEST_ID = "snapstart-priming";
+  private static final String OWNER = "snapstart-owner";
+  private static final String RESOURCE = "/locations/{userId}";
+  private static final String BODY =
+      "{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Priming\"}";
+
+  /** The item the answered calls return: a first {@code PUT} of {@link #BODY} by its owner. */
+  private static final String STORED =
+      "{\"userId\":{\"S\":\"snapstart-owner\"},\"latitude\":{\"N\":\"52.52\"},"
+          + "\"longitude\":{\"N\":\"13.405\"},\"name\":{\"S\":\"Priming\"},"
+          + "\"version\":{\"N\":\"1\"},\"createdAt\":{\"S\":\"2026-01-01T00:00:00.000Z\"},"
+          + "\"updatedAt\":{\"S\":\"2026-01-01T00:00:00.000Z\"}}";
 
   private final Locations locations;
-  private final LocationHandler handler;
+  private final LocationHandler refusing;
+  private final LocationHandler answered;
   private final SyntheticContext context = SyntheticContext.of("snapstart-priming");
   private final Location location = new Location(52.52, 13.405, Optional.of("Priming"));
   private final byte[] refusedPut =
-      ProxyEvent.builder("PUT", "/locations/{userId}")
-          .pathParameter("userId", "snapstart-owner")
-          .caller("snapstart-caller")
-          .jsonBody("{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Priming\"}")
-          .requestContext(REQUEST_ID, "priming")
-          .toBytes();
-  private final byte[] invalidGet =
-      ProxyEvent.builder("GET", "/locations/{userId}")
-          .pathParameter("userId", Priming.ABSENT_KEY)
-          .requestContext(REQUEST_ID, "priming")
-          .toBytes();
+      event("PUT", OWNER).caller("snapstart-caller").jsonBody(BODY).toBytes();
+  private final byte[] invalidGet = event("GET", Priming.ABSENT_KEY).toBytes();
+  private final byte[] ownersPut = event("PUT", OWNER).caller(OWNER).jsonBody(BODY).toBytes();
+  private final byte[] get = event("GET", OWNER).toBytes();
+  private final byte[] ownersDelete = event("DELETE", OWNER).caller(OWNER).toBytes();
 
   private LocationPriming(Environment env) {
-    this.locations = new Locations(Aws.dynamoDbForSnapshot(env), env.require("TABLE_NAME"));
-    this.handler = new LocationHandler(locations, Clock.systemUTC(), Log.Output.DISCARD);
+    String table = env.require("TABLE_NAME");
+    this.locations = new Locations(Aws.dynamoDbForSnapshot(env), table);
+    this.refusing = new LocationHandler(locations, Clock.systemUTC(), Log.Output.DISCARD);
+    this.answered =
+        new LocationHandler(
+            new Locations(
+                Aws.dynamoDbForSnapshot(
+                    env,
+                    new LocalAnswers("{\"Item\":" + STORED + ",\"Attributes\":" + STORED + "}")),
+                table),
+            Clock.systemUTC(),
+            Log.Output.DISCARD);
   }
 
   /** Registers the location function's priming; the caller keeps the result (CRaC holds weakly). */
@@ -58,22 +73,26 @@ final class LocationPriming implements Runnable {
 
   @Override
   public void run() {
-    serve(refusedPut);
-    serve(invalidGet);
+    serve(refusing, refusedPut);
+    serve(refusing, invalidGet);
     locations.get(Priming.ABSENT_KEY);
-    Instant now = Instant.now();
     try {
-      locations.put(Priming.ABSENT_KEY, location, Precondition.never(), now);
+      locations.put(Priming.ABSENT_KEY, location, Precondition.never(), Instant.now());
     } catch (VersionConflict refused) {
       // what DynamoDB answers a condition no item meets: nothing was written
     }
-    StoredLocation stored =
-        new StoredLocation(Priming.ABSENT_KEY, location, Timestamps.format(now), 1);
-    Response.ok(stored.toJson()).withETag(stored.version());
-    Priming.renderMetricsLine("location");
+    serve(answered, ownersPut);
+    serve(answered, get);
+    serve(answered, ownersDelete);
   }
 
-  private void serve(byte[] event) {
+  private static ProxyEvent.Builder event(String method, String userId) {
+    return ProxyEvent.builder(method, RESOURCE)
+        .pathParameter("userId", userId)
+        .requestContext("snapstart-priming", "priming", "priming");
+  }
+
+  private void serve(LocationHandler handler, byte[] event) {
     try {
       handler.handleRequest(
           new ByteArrayInputStream(event), OutputStream.nullOutputStream(), context);

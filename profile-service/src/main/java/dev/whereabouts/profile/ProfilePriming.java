@@ -1,13 +1,10 @@
 package dev.whereabouts.profile;
 
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.http.Deadline;
 import dev.whereabouts.shared.http.ProxyEvent;
-import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.http.SyntheticContext;
-import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
-import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.snapstart.LocalAnswers;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
@@ -26,37 +23,39 @@ import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
- * SnapStart priming of the profile function ({@link Priming}): one round drives a throwaway
- * handler, table and location client of its own, built when priming runs, through their public
- * methods: a {@code PUT} refused after its body was read and validated (the caller is not the
- * owner), a {@code GET} of an invalid id, the {@code GET}'s read of a key no user has, the {@code
- * PUT}'s write refused by DynamoDB ({@link Precondition#never()}), a stored profile rendered as a
- * {@code PUT} answers it, a location lookup signed and prepared up to the socket but never sent,
- * and a location service's answer read. Writes nothing, calls no location service; its lines go
- * nowhere; its DynamoDB client closes every connection.
+ * SnapStart priming of the profile function ({@link Priming}). One round drives, through their
+ * public methods, two throwaway handlers built when priming runs: one over DynamoDB (a {@code PUT}
+ * refused after its body was validated, a {@code GET} of an invalid id, the read of a key no user
+ * has, the {@code PUT}'s write refused by DynamoDB under {@link Precondition#never()}), and one
+ * whose DynamoDB calls are answered inside the process ({@link LocalAnswers}: the owner's {@code
+ * PUT}, a {@code GET} with its location lookup, the owner's {@code DELETE}). The lookup is signed
+ * and prepared up to the socket and never sent, and a location service's answer is read. Writes
+ * nothing, calls no location service; its lines go nowhere; its DynamoDB connections are closed
+ * after each call.
  */
 final class ProfilePriming implements Runnable {
-  private static final String REQUEST_ID = "snapstart-priming";
   private static final String OWNER = "snapstart-owner";
+  private static final String RESOURCE = "/profiles/{userId}";
+  private static final String BODY = "{\"displayName\":\"Priming\",\"bio\":\"never stored\"}";
+
+  /** The item the answered calls return: a first {@code PUT} of {@link #BODY} by its owner. */
+  private static final String STORED =
+      "{\"userId\":{\"S\":\"snapstart-owner\"},\"displayName\":{\"S\":\"Priming\"},"
+          + "\"bio\":{\"S\":\"never stored\"},\"version\":{\"N\":\"1\"},"
+          + "\"createdAt\":{\"S\":\"2026-01-01T00:00:00.000Z\"},"
+          + "\"updatedAt\":{\"S\":\"2026-01-01T00:00:00.000Z\"}}";
 
   private final Profiles profiles;
-  private final LocationClient locations;
-  private final ProfileHandler handler;
+  private final ProfileHandler refusing;
+  private final ProfileHandler answered;
   private final SyntheticContext context = SyntheticContext.of("snapstart-priming");
-  private final Log discarded = new Log("profile", "snapstart-priming", Log.Output.DISCARD);
   private final Profile profile = new Profile("Priming", Optional.of("never stored"));
   private final byte[] refusedPut =
-      ProxyEvent.builder("PUT", "/profiles/{userId}")
-          .pathParameter("userId", OWNER)
-          .caller("snapstart-caller")
-          .jsonBody("{\"displayName\":\"Priming\",\"bio\":\"never stored\"}")
-          .requestContext(REQUEST_ID, "priming")
-          .toBytes();
-  private final byte[] invalidGet =
-      ProxyEvent.builder("GET", "/profiles/{userId}")
-          .pathParameter("userId", Priming.ABSENT_KEY)
-          .requestContext(REQUEST_ID, "priming")
-          .toBytes();
+      event("PUT", OWNER).caller("snapstart-caller").jsonBody(BODY).toBytes();
+  private final byte[] invalidGet = event("GET", Priming.ABSENT_KEY).toBytes();
+  private final byte[] ownersPut = event("PUT", OWNER).caller(OWNER).jsonBody(BODY).toBytes();
+  private final byte[] get = event("GET", OWNER).toBytes();
+  private final byte[] ownersDelete = event("DELETE", OWNER).caller(OWNER).toBytes();
   private final byte[] locationAnswer =
       ("{\"userId\":\""
               + OWNER
@@ -65,12 +64,24 @@ final class ProfilePriming implements Runnable {
           .getBytes(StandardCharsets.UTF_8);
 
   private ProfilePriming(Environment env) {
-    this.profiles = new Profiles(Aws.dynamoDbForSnapshot(env), env.require("TABLE_NAME"));
-    this.locations =
+    String table = env.require("TABLE_NAME");
+    LocationClient unsent =
         LocationClient.fromEnvironment(env, budget -> new Unsent(LocationCall.httpClient(budget)));
-    this.handler =
+    this.profiles = new Profiles(Aws.dynamoDbForSnapshot(env), table);
+    this.refusing =
         new ProfileHandler(
-            profiles, locations, Clock.systemUTC(), Optional.empty(), Log.Output.DISCARD);
+            profiles, unsent, Clock.systemUTC(), Optional.empty(), Log.Output.DISCARD);
+    this.answered =
+        new ProfileHandler(
+            new Profiles(
+                Aws.dynamoDbForSnapshot(
+                    env,
+                    new LocalAnswers("{\"Item\":" + STORED + ",\"Attributes\":" + STORED + "}")),
+                table),
+            unsent,
+            Clock.systemUTC(),
+            Optional.empty(),
+            Log.Output.DISCARD);
   }
 
   /** Registers the profile function's priming; the caller keeps the result (CRaC holds weakly). */
@@ -80,35 +91,29 @@ final class ProfilePriming implements Runnable {
 
   @Override
   public void run() {
-    serve(refusedPut);
-    serve(invalidGet);
+    serve(refusing, refusedPut);
+    serve(refusing, invalidGet);
     profiles.get(Priming.ABSENT_KEY);
-    Instant now = Instant.now();
     try {
-      profiles.put(Priming.ABSENT_KEY, profile, Precondition.never(), now);
+      profiles.put(Priming.ABSENT_KEY, profile, Precondition.never(), Instant.now());
     } catch (VersionConflict refused) {
       // what DynamoDB answers a condition no item meets: nothing was written
     }
-    StoredProfile stored = new StoredProfile(OWNER, profile, Timestamps.format(now), 1);
-    Response.created(stored.toJson()).withETag(stored.version());
-    locations.find(
-        new LocationClient.Lookup(
-            OWNER,
-            "priming",
-            "priming",
-            REQUEST_ID,
-            REQUEST_ID,
-            Optional.of("Root=1-00000000-000000000000000000000000;Sampled=0")),
-        Deadline.none(),
-        new Metrics("profile"),
-        discarded);
+    serve(answered, ownersPut);
+    serve(answered, get);
+    serve(answered, ownersDelete);
     if (LocationAnswer.read(locationAnswer, OWNER) instanceof LocationClient.Found found) {
-      stored.toJson().put("location", found.toJson());
+      found.toJson();
     }
-    Priming.renderMetricsLine("profile");
   }
 
-  private void serve(byte[] event) {
+  private static ProxyEvent.Builder event(String method, String userId) {
+    return ProxyEvent.builder(method, RESOURCE)
+        .pathParameter("userId", userId)
+        .requestContext("snapstart-priming", "priming", "priming");
+  }
+
+  private void serve(ProfileHandler handler, byte[] event) {
     try {
       handler.handleRequest(
           new ByteArrayInputStream(event), OutputStream.nullOutputStream(), context);

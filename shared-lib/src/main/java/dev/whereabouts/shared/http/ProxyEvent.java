@@ -208,9 +208,10 @@ public record ProxyEvent(
       return this;
     }
 
-    /** The request context's request id and stage. */
-    public Builder requestContext(String requestId, String stage) {
+    /** The request context's request id, REST API id and stage. */
+    public Builder requestContext(String requestId, String apiId, String stage) {
       context.put("requestId", requestId);
+      context.put("apiId", apiId);
       context.put("stage", stage);
       return this;
     }

@@ -95,7 +95,7 @@ public final class Aws {
 
   /** A DynamoDB client configured as described above. */
   public static DynamoDbClient dynamoDb(Environment env) {
-    return dynamoDb(env, List.of());
+    return dynamoDb(env, httpClient(), List.of());
   }
 
   /**
@@ -104,15 +104,24 @@ public final class Aws {
    * dead after a restore.
    */
   public static DynamoDbClient dynamoDbForSnapshot(Environment env) {
-    return dynamoDb(env, List.of(new ClosedConnections()));
+    return dynamoDb(env, httpClient(), List.of(new ClosedConnections()));
   }
 
-  private static DynamoDbClient dynamoDb(Environment env, List<ExecutionInterceptor> interceptors) {
+  /**
+   * The same client over another HTTP client, for work done before a SnapStart snapshot whose calls
+   * must not leave the process (an HTTP client that answers them itself).
+   */
+  public static DynamoDbClient dynamoDbForSnapshot(Environment env, SdkHttpClient http) {
+    return dynamoDb(env, http, List.of(new ClosedConnections()));
+  }
+
+  private static DynamoDbClient dynamoDb(
+      Environment env, SdkHttpClient http, List<ExecutionInterceptor> interceptors) {
     var builder =
         DynamoDbClient.builder()
             .region(region(env))
             .credentialsProvider(credentials(env))
-            .httpClient(httpClient())
+            .httpClient(http)
             .overrideConfiguration(
                 c ->
                     c.executionInterceptors(interceptors)
