@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
-import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.Json;
@@ -12,6 +11,7 @@ import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import java.io.IOException;
@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,55 +52,57 @@ public final class AuthHandler implements RequestStreamHandler {
   private final Users users;
   private final Tokens tokens;
   private final Clock clock;
-  private final Log log;
   private final HttpFunction function;
-  private final AuthTable table;
-  private final Passwords passwords;
 
-  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
-  private Priming priming;
+  /** SnapStart priming ({@link AuthPriming}), held here because CRaC holds it weakly. */
+  private final Optional<Priming> snapStart;
 
   /** Configured from the process environment (Lambda). */
   public AuthHandler() {
     this(System.getenv());
   }
 
-  /** Configured from an explicit environment (tests, local runner). */
+  /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public AuthHandler(Map<String, String> environment) {
-    this(Environment.of(environment), Clock.systemUTC());
+    Environment env = Environment.of(environment);
     // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(Environment.of(environment));
-    Metrics.configure(Environment.of(environment));
-    priming = Priming.register("auth", this::prime);
+    Log.configure(env);
+    Metrics.configure(env);
+    AuthTable table = new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME"));
+    this.tokens = new Tokens(table);
+    this.users = new Users(table, new Passwords(), tokens);
+    this.clock = Clock.systemUTC();
+    this.function = function(Log.Output.STANDARD);
+    this.snapStart = Optional.of(AuthPriming.register(env));
   }
 
-  AuthHandler(Environment env, Clock clock) {
-    this(env, clock, new Passwords());
-  }
-
+  /** Configured from an environment with its own clock and hashing, without priming (tests). */
   AuthHandler(Environment env, Clock clock, Passwords passwords) {
     this(
         new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME")),
         clock,
         passwords,
-        env.optional("AWS_LAMBDA_FUNCTION_NAME").orElse("auth"));
+        Log.Output.STANDARD);
   }
 
-  private AuthHandler(AuthTable table, Clock clock, Passwords passwords, String functionName) {
-    this.table = table;
-    this.passwords = passwords;
+  /** From its parts, without SnapStart priming (tests, and priming's own throwaway handler). */
+  AuthHandler(AuthTable table, Clock clock, Passwords passwords, Log.Output output) {
     this.tokens = new Tokens(table);
     this.users = new Users(table, passwords, tokens);
     this.clock = clock;
-    this.log = new Log("auth", functionName);
-    this.function =
-        new HttpFunction(
-            "auth",
-            Map.of(
-                "POST /auth/users", this::register,
-                "POST /auth/tokens", this::login,
-                "DELETE /auth/tokens/current", this::revoke,
-                "DELETE /auth/tokens", this::revokeAll));
+    this.function = function(output);
+    this.snapStart = Optional.empty();
+  }
+
+  private HttpFunction function(Log.Output output) {
+    return new HttpFunction(
+        "auth",
+        Map.of(
+            "POST /auth/users", this::register,
+            "POST /auth/tokens", this::login,
+            "DELETE /auth/tokens/current", this::revoke,
+            "DELETE /auth/tokens", this::revokeAll),
+        output);
   }
 
   /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
@@ -109,32 +112,9 @@ public final class AuthHandler implements RequestStreamHandler {
     function.handle(event, response, context);
   }
 
-  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  /** The SnapStart priming the environment constructor registered (tests, cold-start bench). */
   Priming priming() {
-    return priming;
-  }
-
-  /**
-   * SnapStart priming: a registration and a login refused by validation (a short password, an
-   * invalid userId), a read of a key that cannot exist, and one Argon2id verification against the
-   * dummy hash (Bouncy Castle's classes and the hash's code path). Writes nothing.
-   */
-  void prime() {
-    function.prime(
-        HttpFunction.primingEvent(
-            "POST",
-            "/auth/users",
-            null,
-            null,
-            "{\"userId\":\"snapstart-priming\",\"password\":\"short\"}"),
-        HttpFunction.primingEvent(
-            "POST",
-            "/auth/tokens",
-            null,
-            null,
-            "{\"userId\":\"" + Priming.ABSENT_KEY + "\",\"password\":\"priming\"}"));
-    table.prime();
-    passwords.burn("snapstart priming");
+    return snapStart.orElseThrow(() -> new IllegalStateException("built without priming"));
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */
@@ -191,7 +171,9 @@ public final class AuthHandler implements RequestStreamHandler {
    * attacked account. Never the password.
    */
   private void logAttempt(Request request, Credentials credentials, String message) {
-    log.warn(message)
+    request
+        .log()
+        .warn(message)
         .with("requestId", request.requestId())
         .with("correlationId", request.correlationId())
         .with("targetUserId", credentials.userId())

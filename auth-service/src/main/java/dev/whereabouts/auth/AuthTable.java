@@ -1,7 +1,7 @@
 package dev.whereabouts.auth;
 
 import dev.whereabouts.shared.json.Timestamps;
-import dev.whereabouts.shared.snapstart.Priming;
+import dev.whereabouts.shared.store.Attributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,12 +73,12 @@ public final class AuthTable {
             item ->
                 new Account(
                     userId,
-                    string(item, PASSWORD_HASH),
-                    number(item, FAILURES).orElse(0L).intValue(),
-                    number(item, LOCKED_UNTIL).map(Instant::ofEpochMilli),
-                    number(item, TTL_ATTRIBUTE).map(Instant::ofEpochSecond),
-                    number(item, VERSION).orElse(0L),
-                    string(item, TOKEN_GENERATION)));
+                    Attributes.string(item, PASSWORD_HASH),
+                    Attributes.number(item, FAILURES).orElse(0L).intValue(),
+                    Attributes.number(item, LOCKED_UNTIL).map(Instant::ofEpochMilli),
+                    Attributes.number(item, TTL_ATTRIBUTE).map(Instant::ofEpochSecond),
+                    Attributes.number(item, VERSION).orElse(0L),
+                    Attributes.string(item, TOKEN_GENERATION)));
   }
 
   /**
@@ -255,15 +255,15 @@ public final class AuthTable {
     return get(TOKEN_PREFIX + tokenHash)
         .flatMap(
             item -> {
-              Optional<String> userId = string(item, USER_ID);
-              Optional<Long> expiresAt = number(item, TTL_ATTRIBUTE);
+              Optional<String> userId = Attributes.string(item, USER_ID);
+              Optional<Long> expiresAt = Attributes.number(item, TTL_ATTRIBUTE);
               if (userId.isEmpty() || expiresAt.isEmpty()) {
                 return Optional.empty();
               }
               return Optional.of(
                   new StoredToken(
                       userId.get(),
-                      string(item, TOKEN_GENERATION),
+                      Attributes.string(item, TOKEN_GENERATION),
                       Instant.ofEpochSecond(expiresAt.get())));
             });
   }
@@ -289,14 +289,6 @@ public final class AuthTable {
     }
   }
 
-  /**
-   * SnapStart priming: the consistent read every request sends, of a key no item has (see {@code
-   * snapstart.Priming}).
-   */
-  public void prime() {
-    get(Priming.ABSENT_KEY);
-  }
-
   private Optional<Map<String, AttributeValue>> get(String key) {
     Map<String, AttributeValue> item =
         dynamoDb
@@ -320,15 +312,5 @@ public final class AuthTable {
 
   private static AttributeValue n(long value) {
     return AttributeValue.fromN(Long.toString(value));
-  }
-
-  private static Optional<String> string(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null || v.s() == null ? Optional.empty() : Optional.of(v.s());
-  }
-
-  private static Optional<Long> number(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null || v.n() == null ? Optional.empty() : Optional.of(Long.parseLong(v.n()));
   }
 }

@@ -3,24 +3,22 @@ package dev.whereabouts.auth;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.http.HttpFunction;
+import dev.whereabouts.shared.http.AuthorizerEvent;
+import dev.whereabouts.shared.http.CorrelationId;
+import dev.whereabouts.shared.http.Invocation;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,34 +42,43 @@ public final class Authorizer implements RequestStreamHandler {
           "^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9]+)"
               + "/([A-Za-z0-9._-]+)/([A-Z]+|\\*)/.*$");
 
-  private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
-
   private final Tokens tokens;
   private final Clock clock;
+  private final Log.Output output;
 
-  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
-  private Priming priming;
+  /** SnapStart priming ({@link AuthorizerPriming}), held here because CRaC holds it weakly. */
+  private final Optional<Priming> snapStart;
 
   /** Configured from the process environment (Lambda). */
   public Authorizer() {
     this(System.getenv());
   }
 
-  /** Configured from an explicit environment (tests, local runner). */
+  /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public Authorizer(Map<String, String> environment) {
-    this(Environment.of(environment), Clock.systemUTC());
+    Environment env = Environment.of(environment);
     // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(Environment.of(environment));
-    priming = Priming.register("auth", this::prime);
+    Log.configure(env);
+    this.tokens = new Tokens(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME")));
+    this.clock = Clock.systemUTC();
+    this.output = Log.Output.STANDARD;
+    this.snapStart = Optional.of(AuthorizerPriming.register(env));
   }
 
+  /** Configured from an environment with its own clock, without SnapStart priming (tests). */
   Authorizer(Environment env, Clock clock) {
-    this(new Tokens(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME"))), clock);
+    this(
+        new Tokens(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME"))),
+        clock,
+        Log.Output.STANDARD);
   }
 
-  private Authorizer(Tokens tokens, Clock clock) {
+  /** From its parts, without SnapStart priming (tests, and priming's own throwaway authorizer). */
+  Authorizer(Tokens tokens, Clock clock, Log.Output output) {
     this.tokens = tokens;
     this.clock = clock;
+    this.output = output;
+    this.snapStart = Optional.empty();
   }
 
   /**
@@ -84,89 +91,37 @@ public final class Authorizer implements RequestStreamHandler {
   @Override
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
-    Log.traceInvocation(HttpFunction.traceHeader(context));
-    try {
-      response.write(
-          Json.write(
-                  authorize(Json.read(event) instanceof JsonObject o ? o : Json.object(), context))
-              .getBytes(StandardCharsets.UTF_8));
-    } finally {
-      Log.traceInvocation(null);
-    }
+    Invocation invocation = Invocation.of(context);
+    Log log = new Log("auth", invocation.functionName(), output).traced(invocation.traceHeader());
+    response.write(
+        Json.write(authorize(AuthorizerEvent.read(event), log)).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  /** The SnapStart priming the environment constructor registered (tests, cold-start bench). */
   Priming priming() {
-    return priming;
+    return snapStart.orElseThrow(() -> new IllegalStateException("built without priming"));
   }
 
-  /**
-   * The token priming presents: well-formed, so the whole path of a real request runs (the bearer
-   * and method ARN patterns, the hash, the consistent read of its item), and never issued: a token
-   * is 256 bits from {@link java.security.SecureRandom}, so no stored item has this one's hash.
-   */
-  static final String PRIMING_TOKEN = "snapstart-priming-never-issued-000000000000";
-
-  /**
-   * SnapStart priming: the REQUEST events of a real request, served from their bytes to the
-   * policy's, and denied: a token of the wrong form (denied before any lookup, a correlation id
-   * made up) and a well-formed token no one holds (one consistent read of its item, as every
-   * request does). The allowing policy is built and written too, with no lookup. Writes nothing;
-   * the reads ask for {@code Connection: close} ({@code Priming.running()}).
-   */
-  void prime() {
-    String methodArn = "arn:aws:execute-api:eu-central-1:123456789012:priming/priming/GET/priming";
-    for (String token : List.of("snapstart-priming", PRIMING_TOKEN)) {
-      JsonObject event = Json.object();
-      event.put("type", "REQUEST");
-      event.put("methodArn", methodArn);
-      JsonObject headers = event.putObject("headers");
-      headers.put("Authorization", "Bearer " + token);
-      if (token.equals(PRIMING_TOKEN)) {
-        headers.put("X-Correlation-Id", "snapstart-priming");
-      }
-      JsonObject requestContext = event.putObject("requestContext");
-      requestContext.put("requestId", "snapstart-priming");
-      requestContext.putObject("identity").put("sourceIp", "192.0.2.1");
-      try {
-        handleRequest(
-            new ByteArrayInputStream(Json.write(event).getBytes(StandardCharsets.UTF_8)),
-            OutputStream.nullOutputStream(),
-            null);
-      } catch (Unauthorized expected) {
-        // the answer to every unknown token
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    Json.write(
-        allow("snapstart-priming", stageWildcard(methodArn).orElseThrow(), "snapstart-priming"));
-  }
-
-  private JsonObject authorize(JsonObject event, Context context) {
-    Log log = new Log("auth", context != null ? context.getFunctionName() : "authorizer");
-    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    event
-        .object("headers")
-        .properties()
-        .forEach((name, value) -> headers.put(name, value instanceof String s ? s : ""));
-    String requestId = event.object("requestContext").text("requestId");
-    String sourceIp = event.object("requestContext").object("identity").text("sourceIp");
-    String offered = headers.get("X-Correlation-Id");
+  private JsonObject authorize(AuthorizerEvent event, Log log) {
+    Optional<String> requestId = event.requestId();
+    Optional<String> sourceIp = event.sourceIp();
     // Made up when the client sent none or an invalid one, and handed to the function in the
     // context, so the authorizer's lines and the function's carry the same id.
     String correlationId =
-        offered != null && CORRELATION_ID.matcher(offered).matches()
-            ? offered
-            : UUID.randomUUID().toString();
+        CorrelationId.valid(event.header("X-Correlation-Id").orElse(null))
+            .orElseGet(CorrelationId::fresh);
 
-    String header = headers.get("Authorization");
-    Optional<String> token = Tokens.fromAuthorizationHeader(header);
+    Optional<String> header = event.header("Authorization");
+    Optional<String> token = header.flatMap(Tokens::fromAuthorizationHeader);
     if (token.isEmpty()) {
       throw deny(
-          log, requestId, correlationId, sourceIp, header == null ? "no token" : "malformed token");
+          log,
+          requestId,
+          correlationId,
+          sourceIp,
+          header.isEmpty() ? "no token" : "malformed token");
     }
-    Optional<String> resource = stageWildcard(event.text("methodArn"));
+    Optional<String> resource = stageWildcard(event.methodArn());
     if (resource.isEmpty()) {
       throw deny(log, requestId, correlationId, sourceIp, "malformed methodArn");
     }
@@ -198,7 +153,11 @@ public final class Authorizer implements RequestStreamHandler {
   }
 
   private static Unauthorized deny(
-      Log log, String requestId, String correlationId, String sourceIp, String reason) {
+      Log log,
+      Optional<String> requestId,
+      String correlationId,
+      Optional<String> sourceIp,
+      String reason) {
     log.info("authorize")
         .with("outcome", "deny")
         .with("reason", reason)
@@ -211,9 +170,6 @@ public final class Authorizer implements RequestStreamHandler {
 
   /** {@code arn:...:{apiId}/{stage}/*}{@code /*} for a method ARN of that stage, if well-formed. */
   static Optional<String> stageWildcard(String methodArn) {
-    if (methodArn == null) {
-      return Optional.empty();
-    }
     Matcher m = METHOD_ARN.matcher(methodArn);
     if (!m.matches()) {
       return Optional.empty();

@@ -17,7 +17,7 @@ public record Credentials(String userId, String password) {
   /**
    * Reads a registration body: the password must be 10 to 128 characters.
    *
-   * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
+   * @throws dev.whereabouts.shared.problem.Problem 400 naming the offending field
    */
   public static Credentials forRegistration(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);
@@ -30,7 +30,7 @@ public record Credentials(String userId, String password) {
    * Reads a login body: any non-empty password up to 128 characters (the rules of the day it was
    * set may have been other than today's).
    *
-   * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
+   * @throws dev.whereabouts.shared.problem.Problem 400 naming the offending field
    */
   public static Credentials forLogin(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);

@@ -1,6 +1,6 @@
 package dev.whereabouts.auth;
 
-import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.problem.Problem;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

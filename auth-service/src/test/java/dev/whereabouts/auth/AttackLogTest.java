@@ -68,14 +68,12 @@ class AttackLogTest {
   @Test
   void aFailedLoginLogsTheTargetedUserIdAndTheSourceAddressButNoPassword() {
     assertEquals(
-        201,
-        StreamInvocations.call(handler, register("ivan", "ivan's password"), null).getStatusCode());
+        201, StreamInvocations.call(handler, register("ivan", "ivan's password")).getStatusCode());
     List<JsonNode> lines =
         linesOf(
             () ->
                 assertEquals(
-                    401,
-                    StreamInvocations.call(handler, wrongLogin("ivan"), null).getStatusCode()));
+                    401, StreamInvocations.call(handler, wrongLogin("ivan")).getStatusCode()));
     List<JsonNode> failed = withMessage(lines, "login failed");
     assertEquals(1, failed.size(), lines.toString());
     JsonNode line = failed.get(0);
@@ -92,7 +90,7 @@ class AttackLogTest {
         linesOf(
             () -> {
               for (int i = 0; i < Users.MAX_FAILURES + 1; i++) {
-                StreamInvocations.call(handler, wrongLogin("nobody-here"), null);
+                StreamInvocations.call(handler, wrongLogin("nobody-here"));
               }
             });
     assertEquals(
@@ -124,9 +122,8 @@ class AttackLogTest {
   @Test
   void theAuthorizerMakesUpACorrelationIdWhenTheClientSentNoneOrABadOneAndHandsItOn() {
     assertEquals(
-        201,
-        StreamInvocations.call(handler, register("jana", "jana's password"), null).getStatusCode());
-    String token = token(StreamInvocations.call(handler, login("jana", "jana's password"), null));
+        201, StreamInvocations.call(handler, register("jana", "jana's password")).getStatusCode());
+    String token = token(StreamInvocations.call(handler, login("jana", "jana's password")));
     for (String offered : new String[] {null, "not ok!"}) {
       AtomicReference<Map<String, Object>> result = new AtomicReference<>();
       List<JsonNode> lines =
@@ -134,7 +131,7 @@ class AttackLogTest {
               () ->
                   result.set(
                       StreamInvocations.authorize(
-                          authorizer, authorizerEvent("Bearer " + token, offered), null)));
+                          authorizer, authorizerEvent("Bearer " + token, offered))));
       assertEquals(1, lines.size());
       String madeUp = lines.get(0).get("correlationId").asText();
       assertTrue(madeUp.matches("^[A-Za-z0-9._-]{1,64}$"), madeUp);
@@ -151,8 +148,7 @@ class AttackLogTest {
         linesOf(
             () ->
                 assertThrows(
-                    Unauthorized.class,
-                    () -> StreamInvocations.authorize(authorizer, bad.get(), null)));
+                    Unauthorized.class, () -> StreamInvocations.authorize(authorizer, bad.get())));
     assertEquals(1, lines.size());
     assertEquals("deny", lines.get(0).get("outcome").asText());
     assertTrue(lines.get(0).hasNonNull("correlationId"));

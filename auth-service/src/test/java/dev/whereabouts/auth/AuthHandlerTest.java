@@ -72,7 +72,7 @@ class AuthHandlerTest {
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return StreamInvocations.call(handler, event, null);
+    return StreamInvocations.call(handler, event);
   }
 
   private static String registeredWithToken(String userId, String password) {

@@ -62,9 +62,8 @@ class AuthorizerTest {
   private static String tokenFor(String userId) {
     assertEquals(
         201,
-        StreamInvocations.call(handler, register(userId, userId + "'s password"), null)
-            .getStatusCode());
-    return token(StreamInvocations.call(handler, login(userId, userId + "'s password"), null));
+        StreamInvocations.call(handler, register(userId, userId + "'s password")).getStatusCode());
+    return token(StreamInvocations.call(handler, login(userId, userId + "'s password")));
   }
 
   /** The fixture, with its Authorization header set as given (removed when null). */
@@ -83,8 +82,7 @@ class AuthorizerTest {
   private static void assertUnauthorized(
       Authorizer authorizer, APIGatewayCustomAuthorizerEvent event) {
     RuntimeException e =
-        assertThrows(
-            RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event, null));
+        assertThrows(RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event));
     assertEquals("Unauthorized", e.getMessage());
     assertEquals(0, e.getStackTrace().length, "an answer, not a bug: no stack trace");
   }
@@ -101,8 +99,7 @@ class AuthorizerTest {
   @Test
   void aValidTokenIsAllowedOnEveryRouteOfTheStage() {
     String token = tokenFor("michael");
-    Map<String, Object> result =
-        StreamInvocations.authorize(authorizer, event("Bearer " + token), null);
+    Map<String, Object> result = StreamInvocations.authorize(authorizer, event("Bearer " + token));
     JsonNode json = Jackson.MAPPER.valueToTree(result);
     assertEquals("michael", json.get("principalId").asText());
     assertEquals("2012-10-17", json.at("/policyDocument/Version").asText());
@@ -122,7 +119,7 @@ class AuthorizerTest {
     Map<String, String> headers = new HashMap<>(event.getHeaders());
     headers.put("authorization", "bEaReR " + token);
     event.setHeaders(headers);
-    assertEquals("nadia", StreamInvocations.authorize(authorizer, event, null).get("principalId"));
+    assertEquals("nadia", StreamInvocations.authorize(authorizer, event).get("principalId"));
   }
 
   @Test
@@ -132,8 +129,7 @@ class AuthorizerTest {
     event.setMethodArn("arn:aws:execute-api:us-east-1:210987654321:zz99yy88xx/beta/GET/");
     @SuppressWarnings("unchecked")
     Map<String, Object> policy =
-        (Map<String, Object>)
-            StreamInvocations.authorize(authorizer, event, null).get("policyDocument");
+        (Map<String, Object>) StreamInvocations.authorize(authorizer, event).get("policyDocument");
     @SuppressWarnings("unchecked")
     Map<String, Object> statement = ((List<Map<String, Object>>) policy.get("Statement")).get(0);
     assertEquals(
@@ -181,7 +177,7 @@ class AuthorizerTest {
         new Authorizer(environment, new TestClock(NOW.plus(Duration.ofMinutes(59))));
     assertEquals(
         "paula",
-        StreamInvocations.authorize(justBefore, event("Bearer " + token), null).get("principalId"));
+        StreamInvocations.authorize(justBefore, event("Bearer " + token)).get("principalId"));
     Authorizer atExpiry =
         new Authorizer(environment, new TestClock(NOW.plus(Tokens.TOKEN_LIFETIME)));
     assertUnauthorized(atExpiry, event("Bearer " + token));
@@ -194,11 +190,9 @@ class AuthorizerTest {
     String token = tokenFor("quentin");
     assertEquals(
         "quentin",
-        StreamInvocations.authorize(authorizer, event("Bearer " + token), null).get("principalId"));
+        StreamInvocations.authorize(authorizer, event("Bearer " + token)).get("principalId"));
     assertEquals(
-        204,
-        StreamInvocations.call(handler, revoke("quentin", "Bearer " + token), null)
-            .getStatusCode());
+        204, StreamInvocations.call(handler, revoke("quentin", "Bearer " + token)).getStatusCode());
     assertUnauthorized(authorizer, event("Bearer " + token));
   }
 
@@ -226,11 +220,11 @@ class AuthorizerTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      StreamInvocations.authorize(authorizer, event("Bearer " + token), null);
+      StreamInvocations.authorize(authorizer, event("Bearer " + token));
       APIGatewayCustomAuthorizerEvent badCorrelation = event("Bearer x");
       badCorrelation.getHeaders().put("X-Correlation-Id", "not ok!");
       assertThrows(
-          Unauthorized.class, () -> StreamInvocations.authorize(authorizer, badCorrelation, null));
+          Unauthorized.class, () -> StreamInvocations.authorize(authorizer, badCorrelation));
     } finally {
       System.setOut(original);
     }

@@ -74,7 +74,7 @@ class LockoutTest {
   }
 
   private APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return StreamInvocations.call(handler, event, null);
+    return StreamInvocations.call(handler, event);
   }
 
   private void failFiveTimes(String userId) {

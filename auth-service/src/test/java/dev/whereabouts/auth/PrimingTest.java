@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.snapstart.LocalAnswers;
+import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.testing.CountingProxy;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.PrimingRuns;
 import dev.whereabouts.shared.testing.StreamInvocations;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,8 +43,8 @@ class PrimingTest {
   @Test
   void thePrimingTokenIsWellFormedSoPrimingRunsTheLookupOfARealRequest() {
     assertEquals(
-        Authorizer.PRIMING_TOKEN,
-        Tokens.fromAuthorizationHeader("Bearer " + Authorizer.PRIMING_TOKEN).orElseThrow());
+        AuthorizerPriming.PRIMING_TOKEN,
+        Tokens.fromAuthorizationHeader("Bearer " + AuthorizerPriming.PRIMING_TOKEN).orElseThrow());
   }
 
   @Test
@@ -65,6 +70,28 @@ class PrimingTest {
     }
   }
 
+  @Test
+  void theAnsweredLookupOfPrimingAllowsSoTheAllowingPolicyIsBuiltToo() {
+    Environment env = Environment.of(LocalDynamoDb.environment(Map.of("TABLE_NAME", "auth")));
+    Authorizer answered =
+        new Authorizer(
+            new Tokens(
+                new AuthTable(
+                    Aws.dynamoDbForSnapshot(
+                        env, new LocalAnswers("{\"Item\":" + AuthorizerPriming.STORED + "}")),
+                    "auth")),
+            Clock.systemUTC(),
+            Log.Output.DISCARD);
+    APIGatewayCustomAuthorizerEvent event =
+        EventLoader.loadAPIGatewayCustomAuthorizerEvent("events/authorizer-request.json");
+    Map<String, String> headers = new HashMap<>(event.getHeaders());
+    headers.put("Authorization", "Bearer " + AuthorizerPriming.PRIMING_TOKEN);
+    event.setHeaders(headers);
+
+    assertEquals(
+        "snapstart-owner", StreamInvocations.authorize(answered, event).get("principalId"));
+  }
+
   private static void assertUnknown(Authorizer authorizer) {
     APIGatewayCustomAuthorizerEvent event =
         EventLoader.loadAPIGatewayCustomAuthorizerEvent("events/authorizer-request.json");
@@ -72,8 +99,7 @@ class PrimingTest {
     headers.put("Authorization", "Bearer " + "A".repeat(43));
     event.setHeaders(headers);
     RuntimeException e =
-        assertThrows(
-            RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event, null));
+        assertThrows(RuntimeException.class, () -> StreamInvocations.authorize(authorizer, event));
     assertEquals("Unauthorized", e.getMessage());
   }
 }

@@ -50,7 +50,7 @@ class TokenBindingTest {
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return StreamInvocations.call(handler, event, null);
+    return StreamInvocations.call(handler, event);
   }
 
   private static String registeredWithToken(String userId, String password) {
@@ -72,7 +72,7 @@ class TokenBindingTest {
     headers.put("Authorization", "Bearer " + token);
     event.setHeaders(headers);
     try {
-      return (String) StreamInvocations.authorize(authorizer, event, null).get("principalId");
+      return (String) StreamInvocations.authorize(authorizer, event).get("principalId");
     } catch (Unauthorized refused) {
       return null;
     }
@@ -179,7 +179,7 @@ class TokenBindingTest {
     event.setHeaders(headers);
     assertEquals(
         "Unauthorized",
-        assertThrows(Unauthorized.class, () -> StreamInvocations.authorize(authorizer, event, null))
+        assertThrows(Unauthorized.class, () -> StreamInvocations.authorize(authorizer, event))
             .getMessage());
   }
 }

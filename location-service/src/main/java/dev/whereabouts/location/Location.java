@@ -18,7 +18,7 @@ public record Location(double latitude, double longitude, Optional<String> name)
   /**
    * Reads a {@code PUT} body.
    *
-   * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
+   * @throws dev.whereabouts.shared.problem.Problem 400 naming the offending field
    */
   public static Location parse(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);

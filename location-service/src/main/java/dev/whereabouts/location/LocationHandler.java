@@ -4,19 +4,19 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
-import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
-import dev.whereabouts.shared.store.Precondition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -34,37 +34,42 @@ public final class LocationHandler implements RequestStreamHandler {
   private final Clock clock;
   private final HttpFunction function;
 
-  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
-  private Priming priming;
+  /** SnapStart priming ({@link LocationPriming}), held here because CRaC holds it weakly. */
+  private final Optional<Priming> snapStart;
 
   /** Configured from the process environment (Lambda). */
   public LocationHandler() {
     this(System.getenv());
   }
 
-  /** Configured from an explicit environment (tests, local runner). */
+  /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public LocationHandler(Map<String, String> environment) {
-    this(Environment.of(environment), Clock.systemUTC());
+    Environment env = Environment.of(environment);
     // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(Environment.of(environment));
-    Metrics.configure(Environment.of(environment));
-    priming = Priming.register("location", this::prime);
+    Log.configure(env);
+    Metrics.configure(env);
+    this.locations = new Locations(Aws.dynamoDb(env), env.require("TABLE_NAME"));
+    this.clock = Clock.systemUTC();
+    this.function = function(Log.Output.STANDARD);
+    this.snapStart = Optional.of(LocationPriming.register(env));
   }
 
-  LocationHandler(Environment env, Clock clock) {
-    this(new Locations(Aws.dynamoDb(env), env.require("TABLE_NAME")), clock);
-  }
-
-  LocationHandler(Locations locations, Clock clock) {
+  /** From its parts, without SnapStart priming (tests, and priming's own throwaway handler). */
+  LocationHandler(Locations locations, Clock clock, Log.Output output) {
     this.locations = locations;
     this.clock = clock;
-    this.function =
-        new HttpFunction(
-            "location",
-            Map.of(
-                "PUT /locations/{userId}", this::put,
-                "GET /locations/{userId}", this::get,
-                "DELETE /locations/{userId}", this::delete));
+    this.function = function(output);
+    this.snapStart = Optional.empty();
+  }
+
+  private HttpFunction function(Log.Output output) {
+    return new HttpFunction(
+        "location",
+        Map.of(
+            "PUT /locations/{userId}", this::put,
+            "GET /locations/{userId}", this::get,
+            "DELETE /locations/{userId}", this::delete),
+        output);
   }
 
   /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
@@ -74,41 +79,20 @@ public final class LocationHandler implements RequestStreamHandler {
     function.handle(event, response, context);
   }
 
-  /** The SnapStart priming registered by the public constructors (null otherwise). */
-  Priming priming() {
-    return priming;
-  }
-
-  /**
-   * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
-   * owner), a GET of an invalid id, a read of a key that cannot exist, the PUT's write refused by
-   * DynamoDB, and the body of a stored location written as a successful PUT's. Writes nothing.
-   */
-  void prime() {
-    function.prime(
-        HttpFunction.primingEvent(
-            "PUT",
-            "/locations/{userId}",
-            "snapstart-owner",
-            "snapstart-caller",
-            "{\"latitude\":52.52,\"longitude\":13.405,\"name\":\"Priming\"}"),
-        HttpFunction.primingEvent("GET", "/locations/{userId}", Priming.ABSENT_KEY, null, null));
-    StoredLocation stored = locations.prime();
-    function.primeAnswer(Response.ok(stored.toJson()).withETag(stored.version()));
-  }
-
   /** The routes this handler serves, as {@code "METHOD /resource"}. */
   public Set<String> routeKeys() {
     return function.routeKeys();
   }
 
+  /** The SnapStart priming the environment constructor registered (tests, cold-start bench). */
+  Priming priming() {
+    return snapStart.orElseThrow(() -> new IllegalStateException("built without priming"));
+  }
+
   private Response put(Request request) {
-    request.authenticatedCaller();
-    String userId = request.pathUserId();
-    Location location = Location.parse(request.jsonBody());
-    request.requireOwner(userId);
-    Precondition precondition = request.precondition();
-    StoredLocation stored = locations.put(userId, location, precondition, clock.instant());
+    Request.OwnerWrite<Location> write = request.ownerWrite(Location::parse);
+    StoredLocation stored =
+        locations.put(write.owner(), write.body(), write.precondition(), clock.instant());
     request.metrics().count(LOCATION_UPDATED);
     return Response.ok(stored.toJson()).withETag(stored.version());
   }
@@ -123,11 +107,8 @@ public final class LocationHandler implements RequestStreamHandler {
   }
 
   private Response delete(Request request) {
-    request.authenticatedCaller();
-    String userId = request.pathUserId();
-    request.requireOwner(userId);
-    Precondition precondition = request.precondition();
-    locations.delete(userId, precondition);
+    Request.OwnerDelete delete = request.ownerDelete();
+    locations.delete(delete.owner(), delete.precondition());
     return Response.noContent();
   }
 }

@@ -1,6 +1,6 @@
 package dev.whereabouts.location;
 
-import dev.whereabouts.shared.snapstart.Priming;
+import dev.whereabouts.shared.store.Attributes;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionedItems;
 import java.time.Instant;
@@ -31,23 +31,6 @@ public final class Locations {
     return fromItem(items.replace(userId, attributes(location), precondition, now));
   }
 
-  /**
-   * SnapStart priming: the read of a {@code GET} ({@link #get}) of a key no user has, the {@code
-   * PUT}'s {@code UpdateItem} on that key under a condition DynamoDB refuses ({@link
-   * VersionedItems#primeWrite}), and the stored location a successful {@code PUT} returns, built
-   * locally ({@link VersionedItems#primeStoredItem}); writes nothing.
-   *
-   * @return that location
-   */
-  public StoredLocation prime() {
-    Map<String, AttributeValue> attributes =
-        attributes(new Location(52.52, 13.405, Optional.of("Priming")));
-    Instant now = Instant.now();
-    get(Priming.ABSENT_KEY);
-    items.primeWrite(attributes, now);
-    return fromItem(items.primeStoredItem(attributes, now));
-  }
-
   private static Map<String, AttributeValue> attributes(Location location) {
     Map<String, AttributeValue> attributes = new HashMap<>();
     attributes.put("latitude", number(location.latitude()));
@@ -76,12 +59,12 @@ public final class Locations {
 
   private static StoredLocation fromItem(Map<String, AttributeValue> item) {
     return new StoredLocation(
-        item.get(KEY).s(),
+        Attributes.requiredString(item, KEY),
         new Location(
-            Double.parseDouble(item.get("latitude").n()),
-            Double.parseDouble(item.get("longitude").n()),
-            VersionedItems.stringOf(item, "name")),
-        item.get(VersionedItems.UPDATED_AT).s(),
-        VersionedItems.longOf(item, VersionedItems.VERSION));
+            Attributes.requiredDecimal(item, "latitude"),
+            Attributes.requiredDecimal(item, "longitude"),
+            Attributes.string(item, "name")),
+        Attributes.requiredString(item, VersionedItems.UPDATED_AT),
+        Attributes.requiredNumber(item, VersionedItems.VERSION));
   }
 }

@@ -10,6 +10,8 @@ import static org.mockito.Mockito.when;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.LogLines;
@@ -49,8 +51,7 @@ class DependencyFailureTest {
             .caller("olga")
             .header("X-Correlation-Id", CORRELATION_ID)
             .json(BODY)
-            .build(),
-        null);
+            .build());
   }
 
   @Test
@@ -66,7 +67,11 @@ class DependencyFailureTest {
                 "locations",
                 "AWS_ENDPOINT_URL_DYNAMODB",
                 "http://127.0.0.1:" + closedPort));
-    LocationHandler handler = new LocationHandler(Environment.of(env), Clock.systemUTC());
+    LocationHandler handler =
+        new LocationHandler(
+            new Locations(Aws.dynamoDb(Environment.of(env)), "locations"),
+            Clock.systemUTC(),
+            Log.Output.STANDARD);
     AtomicReference<APIGatewayProxyResponseEvent> answer = new AtomicReference<>();
     String printed = everyLineCorrelated(() -> answer.set(put(handler)));
     assertTrue(printed.contains("dependency unreachable"), printed);
@@ -93,7 +98,8 @@ class DependencyFailureTest {
                         .build())
                 .build());
     LocationHandler handler =
-        new LocationHandler(new Locations(throttled, "locations"), Clock.systemUTC());
+        new LocationHandler(
+            new Locations(throttled, "locations"), Clock.systemUTC(), Log.Output.STANDARD);
     AtomicReference<APIGatewayProxyResponseEvent> answer = new AtomicReference<>();
     String printed = everyLineCorrelated(() -> answer.set(put(handler)));
     assertTrue(printed.contains("dependency throttled"), printed);

@@ -9,10 +9,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
+import dev.whereabouts.shared.testing.OwnerWriteOrder;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +24,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -48,12 +49,13 @@ class LocationHandlerTest {
     String table = LocalDynamoDb.createTable("locations", Locations.KEY, null);
     handler =
         new LocationHandler(
-            Environment.of(LocalDynamoDb.environment(Map.of("TABLE_NAME", table))),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+            new Locations(LocalDynamoDb.client(), table),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            Log.Output.STANDARD);
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return StreamInvocations.call(handler, event, null);
+    return StreamInvocations.call(handler, event);
   }
 
   private static ApiEvents put(String userId, String caller, String body) {
@@ -337,5 +339,20 @@ class LocationHandlerTest {
     assertEquals(
         Set.of("PUT /locations/{userId}", "GET /locations/{userId}", "DELETE /locations/{userId}"),
         handler.routeKeys());
+  }
+
+  @Test
+  void aPutAnswersItsChecksInTheContractsOrder() {
+    OwnerWriteOrder.assertChecksInContractOrder(
+        handler,
+        "PUT",
+        "/locations/{userId}",
+        Optional.of("{\"latitude\":52.52,\"longitude\":13.405}"));
+  }
+
+  @Test
+  void aDeleteAnswersItsChecksInTheContractsOrder() {
+    OwnerWriteOrder.assertChecksInContractOrder(
+        handler, "DELETE", "/locations/{userId}", Optional.empty());
   }
 }

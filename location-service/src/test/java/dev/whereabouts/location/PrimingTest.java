@@ -39,9 +39,9 @@ class PrimingTest {
 
       // A connection left in the pool by priming would be in the snapshot and dead after a
       // restore: the first request must not find one.
-      assertEquals(404, StreamInvocations.call(handler, get("olga"), null).getStatusCode());
+      assertEquals(404, StreamInvocations.call(handler, get("olga")).getStatusCode());
       assertEquals(primed + 1, dynamoDb.connections(), "the first request opened its own");
-      assertEquals(404, StreamInvocations.call(handler, get("olga"), null).getStatusCode());
+      assertEquals(404, StreamInvocations.call(handler, get("olga")).getStatusCode());
       assertEquals(primed + 1, dynamoDb.connections(), "real requests keep theirs alive");
     }
   }

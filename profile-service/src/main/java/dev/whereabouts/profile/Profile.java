@@ -24,7 +24,7 @@ public record Profile(String displayName, Optional<String> bio) {
   /**
    * Reads a {@code PUT} body.
    *
-   * @throws dev.whereabouts.shared.http.Problem 400 naming the offending field
+   * @throws dev.whereabouts.shared.problem.Problem 400 naming the offending field
    */
   public static Profile parse(JsonObject body) {
     Fields fields = Fields.of(body, PROPERTIES);

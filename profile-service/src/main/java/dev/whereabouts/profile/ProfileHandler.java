@@ -4,15 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
-import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
-import dev.whereabouts.shared.store.Precondition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,52 +44,66 @@ public final class ProfileHandler implements RequestStreamHandler {
   private final Optional<String> corsAllowOrigin;
   private final HttpFunction function;
 
-  /** Held here: the CRaC context holds its resources weakly. Null unless built for Lambda. */
-  private Priming priming;
+  /** SnapStart priming ({@link ProfilePriming}), held here because CRaC holds it weakly. */
+  private final Optional<Priming> snapStart;
 
   /** Configured from the process environment (Lambda). */
   public ProfileHandler() {
     this(System.getenv());
   }
 
-  /** Configured from an explicit environment (tests, local runner). */
+  /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public ProfileHandler(Map<String, String> environment) {
-    this(Environment.of(environment), Clock.systemUTC());
+    Environment env = Environment.of(environment);
     // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(Environment.of(environment));
-    Metrics.configure(Environment.of(environment));
-    priming = Priming.register("profile", this::prime);
+    Log.configure(env);
+    Metrics.configure(env);
+    this.profiles = new Profiles(Aws.dynamoDb(env), env.require("TABLE_NAME"));
+    this.locations = LocationClient.fromEnvironment(env);
+    this.clock = Clock.systemUTC();
+    this.corsAllowOrigin = env.optional("CORS_ALLOW_ORIGIN");
+    this.function = function(Log.Output.STANDARD);
+    this.snapStart = Optional.of(ProfilePriming.register(env));
   }
 
+  /** Configured from an environment with its own clock, without SnapStart priming (tests). */
   ProfileHandler(Environment env, Clock clock) {
     this(
         new Profiles(Aws.dynamoDb(env), env.require("TABLE_NAME")),
         LocationClient.fromEnvironment(env),
         clock,
-        env.optional("CORS_ALLOW_ORIGIN"));
-  }
-
-  ProfileHandler(Profiles profiles, LocationClient locations, Clock clock) {
-    this(profiles, locations, clock, Optional.empty());
+        env.optional("CORS_ALLOW_ORIGIN"),
+        Log.Output.STANDARD);
   }
 
   /**
+   * From its parts, without SnapStart priming (tests, and priming's own throwaway handler).
+   *
    * @param corsAllowOrigin the origin browsers may read public profiles from ({@code
    *     CORS_ALLOW_ORIGIN}); API Gateway answers the preflight, the function the actual GET
    */
   ProfileHandler(
-      Profiles profiles, LocationClient locations, Clock clock, Optional<String> corsAllowOrigin) {
+      Profiles profiles,
+      LocationClient locations,
+      Clock clock,
+      Optional<String> corsAllowOrigin,
+      Log.Output output) {
     this.profiles = profiles;
     this.locations = locations;
     this.clock = clock;
     this.corsAllowOrigin = corsAllowOrigin;
-    this.function =
-        new HttpFunction(
-            "profile",
-            Map.of(
-                "PUT /profiles/{userId}", this::put,
-                "GET /profiles/{userId}", this::get,
-                "DELETE /profiles/{userId}", this::delete));
+    this.function = function(output);
+    this.snapStart = Optional.empty();
+  }
+
+  private HttpFunction function(Log.Output output) {
+    return new HttpFunction(
+        "profile",
+        Map.of(
+            "PUT /profiles/{userId}", this::put,
+            "GET /profiles/{userId}", this::get,
+            "DELETE /profiles/{userId}", this::delete),
+        output);
   }
 
   /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */
@@ -100,29 +113,9 @@ public final class ProfileHandler implements RequestStreamHandler {
     function.handle(event, response, context);
   }
 
-  /** The SnapStart priming registered by the public constructors (null otherwise). */
+  /** The SnapStart priming the environment constructor registered (tests, cold-start bench). */
   Priming priming() {
-    return priming;
-  }
-
-  /**
-   * SnapStart priming: a PUT refused after its body was read and validated (the caller is not the
-   * owner), a GET of an invalid id, a read of a key that cannot exist, the PUT's write refused by
-   * DynamoDB, the body of a stored profile written as a successful request's, and the location call
-   * signed and prepared but never sent. Writes nothing, calls nothing.
-   */
-  void prime() {
-    function.prime(
-        HttpFunction.primingEvent(
-            "PUT",
-            "/profiles/{userId}",
-            "snapstart-owner",
-            "snapstart-caller",
-            "{\"displayName\":\"Priming\",\"bio\":\"never stored\"}"),
-        HttpFunction.primingEvent("GET", "/profiles/{userId}", Priming.ABSENT_KEY, null, null));
-    StoredProfile stored = profiles.prime();
-    function.primeAnswer(Response.created(stored.toJson()).withETag(stored.version()));
-    locations.prime();
+    return snapStart.orElseThrow(() -> new IllegalStateException("built without priming"));
   }
 
   /** The routes this handler serves, as {@code "METHOD /resource"}. */
@@ -131,12 +124,9 @@ public final class ProfileHandler implements RequestStreamHandler {
   }
 
   private Response put(Request request) {
-    request.authenticatedCaller();
-    String userId = request.pathUserId();
-    Profile profile = Profile.parse(request.jsonBody());
-    request.requireOwner(userId);
-    Precondition precondition = request.precondition();
-    StoredProfile stored = profiles.put(userId, profile, precondition, clock.instant());
+    Request.OwnerWrite<Profile> write = request.ownerWrite(Profile::parse);
+    StoredProfile stored =
+        profiles.put(write.owner(), write.body(), write.precondition(), clock.instant());
     request.metrics().count(PROFILE_UPDATED);
     Response response =
         stored.version() == 1 ? Response.created(stored.toJson()) : Response.ok(stored.toJson());
@@ -158,9 +148,10 @@ public final class ProfileHandler implements RequestStreamHandler {
                 request.stage(),
                 request.requestId(),
                 request.correlationId(),
-                Log.traceHeader()),
-            request.remainingTime(),
-            request.metrics());
+                request.traceHeader()),
+            request.deadline(),
+            request.metrics(),
+            request.log());
     JsonObject body = stored.toJson();
     if (location instanceof LocationClient.Found found) {
       body.put("location", found.toJson());
@@ -176,11 +167,8 @@ public final class ProfileHandler implements RequestStreamHandler {
   }
 
   private Response delete(Request request) {
-    request.authenticatedCaller();
-    String userId = request.pathUserId();
-    request.requireOwner(userId);
-    Precondition precondition = request.precondition();
-    profiles.delete(userId, precondition);
+    Request.OwnerDelete delete = request.ownerDelete();
+    profiles.delete(delete.owner(), delete.precondition());
     return Response.noContent();
   }
 }

@@ -1,6 +1,6 @@
 package dev.whereabouts.profile;
 
-import dev.whereabouts.shared.snapstart.Priming;
+import dev.whereabouts.shared.store.Attributes;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionedItems;
 import java.time.Instant;
@@ -30,23 +30,6 @@ public final class Profiles {
     return fromItem(items.replace(userId, attributes(profile), precondition, now));
   }
 
-  /**
-   * SnapStart priming: the read of a {@code GET} ({@link #get}) of a key no user has, the {@code
-   * PUT}'s {@code UpdateItem} on that key under a condition DynamoDB refuses ({@link
-   * VersionedItems#primeWrite}), and the stored profile a successful {@code PUT} returns, built
-   * locally ({@link VersionedItems#primeStoredItem}); writes nothing.
-   *
-   * @return that profile
-   */
-  public StoredProfile prime() {
-    Map<String, AttributeValue> attributes =
-        attributes(new Profile("Priming", Optional.of("Priming")));
-    Instant now = Instant.now();
-    get(Priming.ABSENT_KEY);
-    items.primeWrite(attributes, now);
-    return fromItem(items.primeStoredItem(attributes, now));
-  }
-
   private static Map<String, AttributeValue> attributes(Profile profile) {
     Map<String, AttributeValue> attributes = new HashMap<>();
     attributes.put("displayName", AttributeValue.fromS(profile.displayName()));
@@ -70,9 +53,9 @@ public final class Profiles {
 
   private static StoredProfile fromItem(Map<String, AttributeValue> item) {
     return new StoredProfile(
-        item.get(KEY).s(),
-        new Profile(item.get("displayName").s(), VersionedItems.stringOf(item, "bio")),
-        item.get(VersionedItems.UPDATED_AT).s(),
-        VersionedItems.longOf(item, VersionedItems.VERSION));
+        Attributes.requiredString(item, KEY),
+        new Profile(Attributes.requiredString(item, "displayName"), Attributes.string(item, "bio")),
+        Attributes.requiredString(item, VersionedItems.UPDATED_AT),
+        Attributes.requiredNumber(item, VersionedItems.VERSION));
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.whereabouts.shared.http.Deadline;
 import dev.whereabouts.shared.testing.SecretScan;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,49 +24,46 @@ class LocationClientTest {
   void withoutAConfiguredUrlTheBaseIsTheInvokingApisExecuteApiUrlInTheFunctionsRegion() {
     assertEquals(
         Optional.of(URI.create("https://a1b2c3d4e5.execute-api.eu-central-1.amazonaws.com/prod")),
-        LocationClient.derivedApiUrl("a1b2c3d4e5", "prod", "eu-central-1", ON_AWS));
+        LocationApi.derivedApiUrl("a1b2c3d4e5", "prod", "eu-central-1", ON_AWS));
     assertEquals(
         Optional.of(URI.create("https://a1b2c3d4e5.execute-api.cn-north-1.amazonaws.com.cn/prod")),
-        LocationClient.derivedApiUrl("a1b2c3d4e5", "prod", "cn-north-1", ON_AWS));
+        LocationApi.derivedApiUrl("a1b2c3d4e5", "prod", "cn-north-1", ON_AWS));
   }
 
   @Test
   void aConfiguredExecuteApiEndpointTakesTheStageOnly() {
     assertEquals(
         Optional.of(URI.create("http://127.0.0.1:3000/prod")),
-        LocationClient.derivedApiUrl(
+        LocationApi.derivedApiUrl(
             "local", "prod", "eu-central-1", Optional.of(URI.create("http://127.0.0.1:3000"))));
   }
 
   @Test
   void noBaseIsDerivedFromMissingOrForeignLookingParts() {
+    assertEquals(Optional.empty(), LocationApi.derivedApiUrl("", "prod", "eu-central-1", ON_AWS));
+    assertEquals(Optional.empty(), LocationApi.derivedApiUrl(null, "prod", "eu-central-1", ON_AWS));
     assertEquals(
-        Optional.empty(), LocationClient.derivedApiUrl("", "prod", "eu-central-1", ON_AWS));
+        Optional.empty(), LocationApi.derivedApiUrl("a1b2c3d4e5", "", "eu-central-1", ON_AWS));
     assertEquals(
-        Optional.empty(), LocationClient.derivedApiUrl(null, "prod", "eu-central-1", ON_AWS));
-    assertEquals(
-        Optional.empty(), LocationClient.derivedApiUrl("a1b2c3d4e5", "", "eu-central-1", ON_AWS));
-    assertEquals(
-        Optional.empty(),
-        LocationClient.derivedApiUrl("evil.com/x?", "prod", "eu-central-1", ON_AWS));
+        Optional.empty(), LocationApi.derivedApiUrl("evil.com/x?", "prod", "eu-central-1", ON_AWS));
     assertEquals(
         Optional.empty(),
-        LocationClient.derivedApiUrl("user@evil.com", "prod", "eu-central-1", ON_AWS));
+        LocationApi.derivedApiUrl("user@evil.com", "prod", "eu-central-1", ON_AWS));
     assertEquals(
         Optional.empty(),
-        LocationClient.derivedApiUrl("a1b2c3d4e5", "../admin", "eu-central-1", ON_AWS));
+        LocationApi.derivedApiUrl("a1b2c3d4e5", "../admin", "eu-central-1", ON_AWS));
     assertEquals(
-        Optional.empty(), LocationClient.derivedApiUrl("a1b2c3d4e5", "prod", "evil.com#", ON_AWS));
+        Optional.empty(), LocationApi.derivedApiUrl("a1b2c3d4e5", "prod", "evil.com#", ON_AWS));
   }
 
   @Test
   void aConfiguredUrlLosesItsTrailingSlash() {
     assertEquals(
         URI.create("http://127.0.0.1:3000/prod"),
-        LocationClient.apiUrl("LOCATION_API_URL", "http://127.0.0.1:3000/prod/"));
+        LocationApi.apiUrl("LOCATION_API_URL", "http://127.0.0.1:3000/prod/"));
     assertEquals(
         URI.create("https://abc.execute-api.eu-central-1.amazonaws.com/prod"),
-        LocationClient.apiUrl(
+        LocationApi.apiUrl(
             "LOCATION_API_URL", "https://abc.execute-api.eu-central-1.amazonaws.com/prod"));
   }
 
@@ -74,28 +72,40 @@ class LocationClientTest {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> LocationClient.apiUrl("AWS_ENDPOINT_URL_EXECUTE_API", "file:///etc/passwd"));
+            () -> LocationApi.apiUrl("AWS_ENDPOINT_URL_EXECUTE_API", "file:///etc/passwd"));
     assertTrue(e.getMessage().contains("AWS_ENDPOINT_URL_EXECUTE_API"));
   }
 
   @Test
   void theBudgetDefaultsTo800MillisecondsAndAcceptsOneToOneThousand() {
-    assertEquals(Duration.ofMillis(800), LocationClient.budget(Optional.empty()));
-    assertEquals(LocationClient.DEFAULT_BUDGET, LocationClient.budget(Optional.empty()));
-    assertEquals(Duration.ofMillis(1), LocationClient.budget(Optional.of("1")));
-    assertEquals(Duration.ofMillis(1000), LocationClient.budget(Optional.of("1000")));
+    assertEquals(Duration.ofMillis(800), LookupBudget.fromVariable(Optional.empty()).budget());
+    assertEquals(LookupBudget.DEFAULT_BUDGET, LookupBudget.fromVariable(Optional.empty()).budget());
+    assertEquals(Duration.ofMillis(1), LookupBudget.fromVariable(Optional.of("1")).budget());
+    assertEquals(Duration.ofMillis(1000), LookupBudget.fromVariable(Optional.of("1000")).budget());
+  }
+
+  @Test
+  void aLookupMayTakeItsBudgetOrWhatTheInvocationLeavesLessTheMargin() {
+    LookupBudget budget = new LookupBudget(Duration.ofMillis(800));
+
+    assertEquals(Optional.of(Duration.ofMillis(800)), budget.allowedWithin(Deadline.none()));
+    assertTrue(
+        budget.allowedWithin(Deadline.in(Duration.ofMillis(500))).orElseThrow().toMillis() <= 300);
+    assertEquals(Optional.empty(), budget.allowedWithin(Deadline.in(Duration.ofMillis(150))));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"0", "1001", "-1", "0.5", "one"})
   void aBudgetOutsideOneToOneThousandFailsNamingTheVariable(String value) {
     IllegalStateException e =
-        assertThrows(IllegalStateException.class, () -> LocationClient.budget(Optional.of(value)));
+        assertThrows(
+            IllegalStateException.class,
+            () -> LookupBudget.fromVariable(Optional.of(value)).budget());
     assertTrue(e.getMessage().contains("LOCATION_BUDGET_MS"));
   }
 
   private static LocationClient.Result read(String body) {
-    return LocationClient.location(body.getBytes(StandardCharsets.UTF_8), "anna");
+    return LocationAnswer.read(body.getBytes(StandardCharsets.UTF_8), "anna");
   }
 
   @Test

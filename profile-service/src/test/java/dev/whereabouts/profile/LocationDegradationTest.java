@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.http.SyntheticContext;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
@@ -74,8 +75,7 @@ class LocationDegradationTest {
                 .pathParameter("userId", userId)
                 .caller(userId)
                 .json("{\"displayName\":\"Michael\",\"bio\":\"AWS in Action\"}")
-                .build(),
-            null);
+                .build());
     assertEquals(201, created.getStatusCode(), created.getBody());
   }
 
@@ -109,7 +109,7 @@ class LocationDegradationTest {
   }
 
   private JsonNode getProfileBody() throws IOException {
-    APIGatewayProxyResponseEvent response = getProfile(null);
+    APIGatewayProxyResponseEvent response = getProfile(SyntheticContext.of("profile-test"));
     assertEquals(200, response.getStatusCode(), response.getBody());
     assertFalse(response.getHeaders().containsKey("ETag"));
     return Jackson.MAPPER.readTree(response.getBody());
@@ -192,7 +192,7 @@ class LocationDegradationTest {
               .build();
       event.getRequestContext().setDomainName(attackerHost);
 
-      APIGatewayProxyResponseEvent response = StreamInvocations.call(handler, event, null);
+      APIGatewayProxyResponseEvent response = StreamInvocations.call(handler, event);
 
       assertEquals(200, response.getStatusCode(), response.getBody());
       assertEquals(
@@ -256,7 +256,7 @@ class LocationDegradationTest {
 
   @Test
   void anOversizedBodyIsUnavailable() throws Exception {
-    String padding = " ".repeat(LocationClient.MAX_BODY_BYTES);
+    String padding = " ".repeat(LocationCall.MAX_BODY_BYTES);
     locationService.answer(200, String.format(MUNICH, userId) + padding);
     assertUnavailable(getProfileBody());
   }
@@ -310,8 +310,9 @@ class LocationDegradationTest {
   @Test
   void anInvocationAboutToTimeOutSkipsTheCall() throws Exception {
     locationService.answer(200, String.format(MUNICH, userId));
-    int leftMillis = (int) LocationClient.INVOCATION_MARGIN.toMillis() - 50;
-    APIGatewayProxyResponseEvent response = getProfile(new FixedContext(leftMillis));
+    int leftMillis = (int) LookupBudget.INVOCATION_MARGIN.toMillis() - 50;
+    APIGatewayProxyResponseEvent response =
+        getProfile(SyntheticContext.of("profile-test").withTimeLeft(Duration.ofMillis(leftMillis)));
     assertEquals(200, response.getStatusCode());
     assertUnavailable(Jackson.MAPPER.readTree(response.getBody()));
     assertEquals(List.of(), locationService.received(), "no call without time for it");
@@ -320,7 +321,8 @@ class LocationDegradationTest {
   @Test
   void anInvocationWithTimeLeftMakesTheCall() throws Exception {
     locationService.answer(200, String.format(MUNICH, userId));
-    APIGatewayProxyResponseEvent response = getProfile(new FixedContext(30_000));
+    APIGatewayProxyResponseEvent response =
+        getProfile(SyntheticContext.of("profile-test").withTimeLeft(Duration.ofSeconds(30)));
     assertEquals("ok", Jackson.MAPPER.readTree(response.getBody()).get("locationStatus").asText());
   }
 
@@ -332,8 +334,7 @@ class LocationDegradationTest {
             handler,
             ApiEvents.request("GET", "/profiles/{userId}", "/profiles/nobody")
                 .pathParameter("userId", "nobody")
-                .build(),
-            null);
+                .build());
     assertEquals(404, response.getStatusCode());
     assertEquals(List.of(), locationService.received());
   }

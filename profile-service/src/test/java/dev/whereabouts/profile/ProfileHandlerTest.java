@@ -14,6 +14,7 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
+import dev.whereabouts.shared.testing.OwnerWriteOrder;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -71,7 +73,7 @@ class ProfileHandlerTest {
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
-    return StreamInvocations.call(handler, event, null);
+    return StreamInvocations.call(handler, event);
   }
 
   private static ApiEvents put(String userId, String caller, String body) {
@@ -375,8 +377,7 @@ class ProfileHandlerTest {
         new ProfileHandler(
             environment(Map.of("CORS_ALLOW_ORIGIN", "https://app.example.com")),
             Clock.fixed(NOW, ZoneOffset.UTC));
-    APIGatewayProxyResponseEvent response =
-        StreamInvocations.call(withCors, get("cora").build(), null);
+    APIGatewayProxyResponseEvent response = StreamInvocations.call(withCors, get("cora").build());
     assertEquals(200, response.getStatusCode());
     assertEquals(
         "https://app.example.com", response.getHeaders().get("Access-Control-Allow-Origin"));
@@ -537,5 +538,17 @@ class ProfileHandlerTest {
                 new ProfileHandler(
                     environment(Map.of("LOCATION_API_URL", url)), Clock.systemUTC()));
     assertTrue(e.getMessage().contains("LOCATION_API_URL"));
+  }
+
+  @Test
+  void aPutAnswersItsChecksInTheContractsOrder() {
+    OwnerWriteOrder.assertChecksInContractOrder(
+        handler, "PUT", "/profiles/{userId}", Optional.of("{\"displayName\":\"Olga\"}"));
+  }
+
+  @Test
+  void aDeleteAnswersItsChecksInTheContractsOrder() {
+    OwnerWriteOrder.assertChecksInContractOrder(
+        handler, "DELETE", "/profiles/{userId}", Optional.empty());
   }
 }

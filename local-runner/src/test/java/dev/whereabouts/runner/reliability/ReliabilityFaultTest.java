@@ -292,7 +292,7 @@ class ReliabilityFaultTest {
     String location =
         Files.readString(
             ROOT.resolve(
-                "profile-service/src/main/java/dev/whereabouts/profile/LocationClient.java"));
+                "profile-service/src/main/java/dev/whereabouts/profile/LookupBudget.java"));
     long margin =
         Long.parseLong(find(location, "INVOCATION_MARGIN = Duration.ofMillis\\((\\d+)\\)"));
     long maxBudget = Long.parseLong(find(location, "MAX_BUDGET = Duration.ofMillis\\((\\d+)\\)"));

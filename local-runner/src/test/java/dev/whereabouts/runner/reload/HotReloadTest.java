@@ -25,7 +25,7 @@ class HotReloadTest {
   private static final String PROFILE_HANDLER =
       "profile-service/src/main/java/dev/whereabouts/profile/ProfileHandler.java";
   private static final String PROBLEM =
-      "shared-lib/src/main/java/dev/whereabouts/shared/http/Problem.java";
+      "shared-lib/src/main/java/dev/whereabouts/shared/problem/Problem.java";
 
   @TempDir static Path dir;
   private static ProjectCopy project;

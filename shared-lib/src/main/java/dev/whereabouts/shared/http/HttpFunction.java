@@ -6,12 +6,11 @@ import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.store.VersionConflict;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -22,11 +21,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
- * The handler boundary shared by every HTTP function: routing, the one place where problems become
- * {@code application/problem+json}, the request log line and the metrics line.
- *
- * <p>Routing is data: a map from {@code "METHOD /resource"} (the API Gateway resource, as in
- * template.yaml) to code. A request flows through {@link #handle} top to bottom.
+ * The handler boundary shared by every HTTP function: routing (a map from {@code "METHOD
+ * /resource"} to code), the one place where problems become {@code application/problem+json}, the
+ * request log line and the metrics line; a request flows through {@link #handle} top to bottom.
  */
 public final class HttpFunction {
   /** How long a client should wait after a throttled or unreachable dependency. */
@@ -34,15 +31,24 @@ public final class HttpFunction {
 
   private final String service;
   private final Map<String, Route> routes;
+  private final Log.Output output;
   private final AtomicBoolean cold = new AtomicBoolean(true);
 
   /**
+   * A function whose log and metrics lines go to standard output (Lambda's log).
+   *
    * @param service the service name, used in logs and as the metrics dimension
    * @param routes route key ({@code "GET /profiles/{userId}"}) to code
    */
   public HttpFunction(String service, Map<String, Route> routes) {
+    this(service, routes, Log.Output.STANDARD);
+  }
+
+  /** A function whose log and metrics lines go to {@code output}. */
+  public HttpFunction(String service, Map<String, Route> routes, Log.Output output) {
     this.service = service;
     this.routes = Map.copyOf(routes);
+    this.output = output;
   }
 
   /** The route keys this function serves (checked against template.yaml by the tests). */
@@ -56,80 +62,17 @@ public final class HttpFunction {
    * an event at all, which API Gateway never sends.
    */
   public void handle(InputStream event, OutputStream response, Context context) throws IOException {
-    write(handle(ProxyEvent.read(event), context), response);
-  }
-
-  /**
-   * Serves synthetic events for SnapStart priming ({@code snapstart.Priming}), from their bytes to
-   * the response's bytes, and drops the answers; the next real request still counts as the
-   * environment's cold start.
-   */
-  public void prime(byte[]... events) {
-    for (byte[] event : events) {
-      try {
-        write(handle(ProxyEvent.read(event), null), OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    // Priming's events are refused, and refusals count nothing: the metrics line of a request that
-    // counts (a series made, its EMF written) is built here and dropped.
-    Metrics metrics = new Metrics(service);
-    metrics.count("SnapStartPriming");
-    metrics.toEmf(Instant.now(), Map.of("requestId", "snapstart-priming"));
-    cold.set(true);
-  }
-
-  /**
-   * SnapStart priming of a successful answer that priming's refused events cannot reach (a stored
-   * item's body, its {@code ETag}): written as {@link #handle} writes it, to nowhere.
-   */
-  public void primeAnswer(Response answer) {
-    try {
-      write(
-          answer.withHeader("X-Request-Id", "snapstart-priming"), OutputStream.nullOutputStream());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * A synthetic REST proxy event for priming: {@code method} on {@code resource} with a {@code
-   * userId} path parameter (null for none), from {@code caller} (the authorizer's context; null for
-   * none), with a JSON body (null for none).
-   */
-  public static byte[] primingEvent(
-      String method, String resource, String userId, String caller, String jsonBody) {
-    JsonObject event = Json.object();
-    event.put("resource", resource);
-    event.put("httpMethod", method);
-    JsonObject headers = event.putObject("headers");
-    headers.put("Content-Type", "application/json");
-    headers.put("X-Forwarded-Proto", "https");
-    if (userId != null) {
-      event.putObject("pathParameters").put("userId", userId);
-    }
-    JsonObject context = event.putObject("requestContext");
-    context.put("requestId", "snapstart-priming");
-    context.put("stage", "priming");
-    if (caller != null) {
-      context.putObject("authorizer").put("principalId", caller).put("userId", caller);
-    }
-    event.put("body", jsonBody);
-    event.put("isBase64Encoded", false);
-    return Json.write(event).getBytes(StandardCharsets.UTF_8);
+    write(handle(ProxyEvent.read(event), Invocation.of(context)), response);
   }
 
   /** Handles one API Gateway proxy event. Never throws. */
-  public Response handle(ProxyEvent event, Context context) {
+  public Response handle(ProxyEvent event, Invocation invocation) {
     long start = System.nanoTime();
-    Log.traceInvocation(traceHeader(context));
     boolean coldStart = cold.getAndSet(false);
-    String functionName = context != null ? context.getFunctionName() : service;
-    Log log = new Log(service, functionName);
+    String functionName = invocation.functionName();
+    Log log = new Log(service, functionName, output).traced(invocation.traceHeader());
     Metrics metrics = new Metrics(service);
-    Request request =
-        Request.from(event, metrics, context == null ? -1 : context.getRemainingTimeInMillis());
+    Request request = Request.from(event, invocation, metrics, log);
 
     Response response;
     try {
@@ -199,19 +142,8 @@ public final class HttpFunction {
                 "requestId", request.requestId(),
                 "correlationId", request.correlationId(),
                 "function", functionName))
-        .ifPresent(System.out::println);
-    Log.traceInvocation(null);
+        .ifPresent(output::line);
     return response;
-  }
-
-  /**
-   * The invocation's X-Ray header: the context's, else the system property the Lambda Java runtime
-   * sets before each invocation (a process's environment cannot change, so {@code _X_AMZN_TRACE_ID}
-   * is no per-invocation source in Java). Null when neither has one (priming).
-   */
-  public static String traceHeader(Context context) {
-    String header = context == null ? null : context.getXrayTraceId();
-    return header != null ? header : System.getProperty("com.amazonaws.xray.traceHeader");
   }
 
   private static Response internalError(Log log, Request request, RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.whereabouts.shared.http;
 
+import dev.whereabouts.shared.problem.Problem;
 import java.util.Locale;
 
 /**

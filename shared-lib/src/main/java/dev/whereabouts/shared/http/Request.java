@@ -2,7 +2,9 @@ package dev.whereabouts.shared.http;
 
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.JsonObject;
+import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.validation.Fields;
 import dev.whereabouts.shared.validation.Utf8;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +32,6 @@ public final class Request {
   /** Bodies above this many bytes are refused with 413. */
   public static final int MAX_BODY_BYTES = 16 * 1024;
 
-  private static final Pattern CORRELATION_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
   private static final Pattern IF_MATCH = Pattern.compile("^\"([1-9][0-9]{0,17})\"$");
 
   private final String method;
@@ -44,7 +46,9 @@ public final class Request {
   private final String stage;
   private final String sourceIp;
   private final Metrics metrics;
-  private final long deadlineNanos;
+  private final Log log;
+  private final Optional<String> traceHeader;
+  private final Deadline deadline;
 
   private Request(
       String method,
@@ -59,7 +63,9 @@ public final class Request {
       String stage,
       String sourceIp,
       Metrics metrics,
-      long deadlineNanos) {
+      Log log,
+      Optional<String> traceHeader,
+      Deadline deadline) {
     this.method = method;
     this.resource = resource;
     this.pathParameters = pathParameters;
@@ -72,27 +78,28 @@ public final class Request {
     this.stage = stage;
     this.sourceIp = sourceIp;
     this.metrics = metrics;
-    this.deadlineNanos = deadlineNanos;
-  }
-
-  /** Reads the envelope of a REST API proxy event. Never throws for anything a client sends. */
-  public static Request from(ProxyEvent event, Metrics metrics) {
-    return from(event, metrics, -1);
+    this.log = log;
+    this.traceHeader = traceHeader;
+    this.deadline = deadline;
   }
 
   /**
-   * Reads the envelope of a REST API proxy event.
+   * Reads the envelope of a REST API proxy event. Never throws for anything a client sends.
    *
-   * @param remainingMillis the invocation's remaining time (Lambda's Context), or -1 if unknown
+   * @param invocation the Lambda invocation serving it: its trace header and deadline
+   * @param metrics this request's metrics
+   * @param log this request's log (its lines carry the invocation's trace id)
    */
-  public static Request from(ProxyEvent event, Metrics metrics, long remainingMillis) {
+  public static Request from(ProxyEvent event, Invocation invocation, Metrics metrics, Log log) {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     headers.putAll(event.headers());
     String requestId = event.requestId() != null ? event.requestId() : UUID.randomUUID().toString();
+    // The client's when well-formed; else the one the authorizer made up for this request (it runs
+    // first and logs it), so every line of one request carries the same id.
     String correlationId =
-        validCorrelationId(headers.get("X-Correlation-Id"))
-            .or(() -> validCorrelationId(event.authorizer().get("correlationId")))
-            .orElseGet(() -> UUID.randomUUID().toString());
+        CorrelationId.valid(headers.get("X-Correlation-Id"))
+            .or(() -> CorrelationId.valid(event.authorizer().get("correlationId")))
+            .orElseGet(CorrelationId::fresh);
     return new Request(
         nonNull(event.httpMethod()).toUpperCase(Locale.ROOT),
         nonNull(event.resource()),
@@ -106,17 +113,9 @@ public final class Request {
         nonNull(event.stage()),
         nonNull(event.sourceIp()),
         metrics,
-        remainingMillis < 0 ? Long.MIN_VALUE : System.nanoTime() + remainingMillis * 1_000_000);
-  }
-
-  /**
-   * The client's correlation id when well-formed; else the one the authorizer made up for this
-   * request (it runs first and logs it), so every line of one request carries the same id.
-   */
-  private static Optional<String> validCorrelationId(Object value) {
-    return value instanceof String s && CORRELATION_ID.matcher(s).matches()
-        ? Optional.of(s)
-        : Optional.empty();
+        log,
+        invocation.traceHeader(),
+        invocation.deadline());
   }
 
   private static String nonNull(String value) {
@@ -201,11 +200,19 @@ public final class Request {
     return sourceIp;
   }
 
-  /** The time this invocation has left before Lambda ends it, when known. */
-  public Optional<java.time.Duration> remainingTime() {
-    return deadlineNanos == Long.MIN_VALUE
-        ? Optional.empty()
-        : Optional.of(java.time.Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+  /** When Lambda ends the invocation serving this request. */
+  public Deadline deadline() {
+    return deadline;
+  }
+
+  /** The invocation's X-Ray header, to pass on downstream, if it has one. */
+  public Optional<String> traceHeader() {
+    return traceHeader;
+  }
+
+  /** This request's log: its lines carry the invocation's trace id. */
+  public Log log() {
+    return log;
   }
 
   /** The metrics of this request: counts and timings flushed as one EMF line at the end. */
@@ -228,16 +235,39 @@ public final class Request {
   }
 
   /**
-   * The caller, who must be {@code owner}.
-   *
-   * @throws Problem 401 when anonymous, 403 when someone else
+   * The checks of an owner's write to the {@code userId} resource, in the order openapi.yaml gives
+   * them (the first that fails answers): a caller (401), a well-formed path user id (400), the body
+   * as {@code parseBody} reads it ({@link #jsonBody}'s 413, 415 and 400, then the body's own 400),
+   * the caller being the owner (403), a well-formed {@code If-Match} (400).
    */
-  public String requireOwner(String owner) {
-    String who = authenticatedCaller();
-    if (!who.equals(owner)) {
+  public <T> OwnerWrite<T> ownerWrite(Function<JsonObject, T> parseBody) {
+    String caller = authenticatedCaller();
+    String userId = pathUserId();
+    T body = parseBody.apply(jsonBody());
+    String owner = requireOwner(caller, userId);
+    return new OwnerWrite<>(owner, body, precondition());
+  }
+
+  /** The checks of {@link #ownerWrite} for a write without a body ({@code DELETE}), same order. */
+  public OwnerDelete ownerDelete() {
+    String caller = authenticatedCaller();
+    String userId = pathUserId();
+    String owner = requireOwner(caller, userId);
+    return new OwnerDelete(owner, precondition());
+  }
+
+  /** An owner's write that passed its checks: whose resource, the body read, its precondition. */
+  public record OwnerWrite<T>(String owner, T body, Precondition precondition) {}
+
+  /** An owner's delete that passed its checks: whose resource, its precondition. */
+  public record OwnerDelete(String owner, Precondition precondition) {}
+
+  /** 403 unless {@code caller} is {@code owner}. */
+  private static String requireOwner(String caller, String owner) {
+    if (!caller.equals(owner)) {
       throw Problem.forbidden("Only '" + owner + "' may change this resource.");
     }
-    return who;
+    return owner;
   }
 
   /**

@@ -12,8 +12,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import dev.whereabouts.shared.http.Problem;
-import dev.whereabouts.shared.validation.Utf8;
+import dev.whereabouts.shared.problem.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -60,15 +59,6 @@ public final class Json {
   /** A new empty object. */
   public static JsonObject object() {
     return new JsonObject();
-  }
-
-  /**
-   * Parses a request body that must be one JSON object.
-   *
-   * @throws Problem 400 naming what is wrong and where (never the parser's own message)
-   */
-  public static JsonObject parseObject(byte[] body) {
-    return parseObject(Utf8.decodeBody(body));
   }
 
   /**

@@ -12,12 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Structured logging: one JSON object per line on standard output, which Lambda sends to the
- * function's CloudWatch log group.
+ * function's CloudWatch log group (or on another {@link Output}).
  *
  * <p>No logging framework: a line is a handful of fields, and SLF4J plus a backend would cost more
  * cold start than the whole of this class. Callers never pass passwords, tokens or hashes; the test
@@ -33,27 +34,66 @@ public final class Log {
   /** The least severe level written; Lambda's default, INFO, until {@link #configure}. */
   private static volatile int threshold = LEVELS.indexOf("INFO");
 
-  /**
-   * The X-Ray trace id of the invocation this thread runs. Per thread, not per process: Lambda runs
-   * one invocation at a time per environment, but tests and the local runner run several handlers
-   * in one JVM.
-   */
-  private static final ThreadLocal<String> TRACE_ID = new ThreadLocal<>();
-
-  private static final ThreadLocal<String> TRACE_HEADER = new ThreadLocal<>();
-
   private static final Pattern ROOT = Pattern.compile("(?:^|;)\\s*Root=([0-9a-f-]{1,64})(?:;|$)");
+
+  /** Where a log's lines go, one JSON object per line. */
+  @FunctionalInterface
+  public interface Output {
+    /** Standard output as it is when a line is written: on Lambda, the function's log. */
+    Output STANDARD = line -> System.out.println(line);
+
+    /** Nowhere: for work whose lines nobody may read (SnapStart priming). */
+    Output DISCARD = line -> {};
+
+    /** Writes one line. */
+    void line(String line);
+  }
 
   private final String service;
   private final String function;
+  private final Output output;
+  private final Optional<String> traceId;
 
   /**
+   * A log to standard output whose lines carry no trace id.
+   *
    * @param service the service name ({@code auth}, {@code location}, {@code profile})
    * @param function the Lambda function name
    */
   public Log(String service, String function) {
+    this(service, function, Output.STANDARD);
+  }
+
+  /** A log to {@code output} whose lines carry no trace id. */
+  public Log(String service, String function, Output output) {
+    this(service, function, output, Optional.empty());
+  }
+
+  private Log(String service, String function, Output output, Optional<String> traceId) {
     this.service = service;
     this.function = function;
+    this.output = output;
+    this.traceId = traceId;
+  }
+
+  /**
+   * This log for one invocation: its lines carry the {@code Root} of {@code traceHeader} (an {@code
+   * X-Amzn-Trace-Id} value, as {@code Context.getXrayTraceId()} gives it) as {@code traceId}; none
+   * when there is no header or it has no {@code Root}.
+   */
+  public Log traced(Optional<String> traceHeader) {
+    return new Log(service, function, output, traceHeader.flatMap(Log::traceRoot));
+  }
+
+  /** The {@code Root} of an X-Ray trace header, if it has one. */
+  static Optional<String> traceRoot(String traceHeader) {
+    Matcher root = ROOT.matcher(traceHeader);
+    return root.find() ? Optional.of(root.group(1)) : Optional.empty();
+  }
+
+  /** Where this log's lines go. */
+  public Output output() {
+    return output;
   }
 
   /**
@@ -72,32 +112,6 @@ public final class Log {
   /** Whether lines of {@code level} are written. */
   public static boolean enabled(String level) {
     return LEVELS.indexOf(level) >= threshold;
-  }
-
-  /**
-   * Starts an invocation on this thread: its lines carry the {@code Root} of {@code traceHeader}
-   * (an {@code X-Amzn-Trace-Id} value, as {@code Context.getXrayTraceId()} gives it) as {@code
-   * traceId}; null clears it.
-   */
-  public static void traceInvocation(String traceHeader) {
-    Matcher root = traceHeader == null ? null : ROOT.matcher(traceHeader);
-    if (root != null && root.find()) {
-      TRACE_ID.set(root.group(1));
-      TRACE_HEADER.set(traceHeader);
-    } else {
-      TRACE_ID.remove();
-      TRACE_HEADER.remove();
-    }
-  }
-
-  /** The X-Ray header of the invocation this thread runs (to pass on downstream), or null. */
-  public static String traceHeader() {
-    return TRACE_HEADER.get();
-  }
-
-  /** The trace id of the invocation this thread runs, or null. */
-  public static String traceId() {
-    return TRACE_ID.get();
   }
 
   /** Starts a DEBUG line. */
@@ -140,16 +154,21 @@ public final class Log {
       return this;
     }
 
+    /** Adds a field when the value is present. */
+    public Line with(String name, Optional<?> value) {
+      return with(name, value.orElse(null));
+    }
+
     /** Attaches an exception: its type, message and stack trace go into the line. */
     public Line error(Throwable throwable) {
       this.error = throwable;
       return this;
     }
 
-    /** Writes the line to standard output, unless its level is below the configured one. */
+    /** Writes the line to the log's output, unless its level is below the configured one. */
     public void write() {
       if (enabled(level)) {
-        System.out.println(render());
+        output.line(render());
       }
     }
 
@@ -161,9 +180,8 @@ public final class Log {
         g.writeStringField("level", level);
         g.writeStringField("service", service);
         g.writeStringField("function", function);
-        String traceId = TRACE_ID.get();
-        if (traceId != null) {
-          g.writeStringField("traceId", traceId);
+        if (traceId.isPresent()) {
+          g.writeStringField("traceId", traceId.get());
         }
         g.writeStringField("message", message);
         for (Map.Entry<String, Object> field : fields.entrySet()) {

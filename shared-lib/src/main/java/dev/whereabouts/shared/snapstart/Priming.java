@@ -1,28 +1,30 @@
 package dev.whereabouts.shared.snapstart;
 
 import dev.whereabouts.shared.log.Log;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.whereabouts.shared.metrics.Metrics;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * SnapStart priming: before Lambda takes the snapshot of an initialised function, drive its main
- * path with synthetic requests, {@link #ROUNDS} times, so that the classes of the first request
- * (JSON in and out, validation, the SDK's marshalling, signing and HTTP client, logging, metrics)
- * are loaded and initialised, and their hot methods compiled, in the snapshot instead of on the
- * first request after every restore.
+ * SnapStart priming: before Lambda takes the snapshot of an initialised function, run a service's
+ * priming rounds ({@link #ROUNDS} times), so that the classes of the first request (JSON in and
+ * out, validation, the SDK's marshalling, signing and HTTP client, logging, metrics) are loaded and
+ * initialised, and their hot methods compiled, in the snapshot instead of on the first request
+ * after every restore.
  *
- * <p>Rules every priming action keeps (tested per function): it writes nothing (reads only keys
- * that cannot exist, {@link #ABSENT_KEY}), and nothing it does reaches the logs: its request lines
- * and metrics are discarded, and one line says that priming ran. While it runs ({@link #running()})
- * every DynamoDB call asks for {@code Connection: close} ({@code store.Aws} adds the header), so no
- * connection opened before the snapshot is left in the JDK's keep-alive pool for a request after
- * the restore to find dead (tested); the JDK classes that only a kept-alive connection loads are
- * loaded by name instead ({@link #KEEP_ALIVE_CLASSES}).
+ * <p>What a service's rounds must keep (tested per function): they drive a throwaway handler of
+ * their own, never the one Lambda serves with; they write nothing (reads of keys that cannot exist,
+ * {@link #ABSENT_KEY}, and writes under a condition no item meets); their log lines go nowhere, so
+ * the only line priming writes is its own; and their DynamoDB client asks for {@code Connection:
+ * close} ({@code store.Aws.dynamoDbForSnapshot}), so no connection is pooled into the snapshot to
+ * be found dead after a restore. The JDK classes only a kept-alive connection loads are loaded by
+ * name instead ({@link #KEEP_ALIVE_CLASSES}).
  *
  * <p>On a JVM without CRaC and outside SnapStart (tests, the local runner) registering does
  * nothing; {@link #run()} primes explicitly (the cold-start benchmark uses it).
@@ -30,8 +32,6 @@ import org.crac.Resource;
 public final class Priming implements Resource {
   /** A key no user, profile, location or token can have: user ids start with [a-z0-9]. */
   public static final String ABSENT_KEY = "#snapstart-priming";
-
-  private static final Object QUIET = new Object();
 
   /**
    * The JDK's classes that only a kept-alive HTTP/1.1 connection loads (JDK 17's, read from its
@@ -70,35 +70,34 @@ public final class Priming implements Resource {
    */
   static final long BUDGET_NANOS = 5_000_000_000L;
 
-  /**
-   * True while a priming action runs: its DynamoDB calls then ask for {@code Connection: close}.
-   */
-  private static volatile boolean running;
-
   private final String service;
-  private final Runnable action;
+  private final Supplier<? extends Runnable> rounds;
 
-  private Priming(String service, Runnable action) {
+  private Priming(String service, Supplier<? extends Runnable> rounds) {
     this.service = service;
-    this.action = action;
+    this.rounds = rounds;
   }
 
   /**
-   * Registers a priming action with the CRaC global context. The caller must keep the returned
-   * object: the context holds its resources weakly.
+   * Registers a service's priming with the CRaC global context: {@code rounds} builds what priming
+   * needs (a throwaway handler) when priming runs, never at init, and the {@code Runnable} it
+   * returns is one round. The caller must keep the returned object: the context holds its resources
+   * weakly.
    */
-  public static Priming register(String service, Runnable action) {
-    Priming priming = new Priming(service, action);
+  public static Priming register(String service, Supplier<? extends Runnable> rounds) {
+    Priming priming = new Priming(service, rounds);
     Core.getGlobalContext().register(priming);
     return priming;
   }
 
   /**
-   * True while priming runs: a DynamoDB call then asks for {@code Connection: close} ({@code
-   * store.Aws} adds it), so that no connection priming opened is pooled into the snapshot.
+   * The line of metrics a request that counts something writes (a series made, its EMF rendered),
+   * built and dropped: priming's requests are refused, and refusals count nothing.
    */
-  public static boolean running() {
-    return running;
+  public static void renderMetricsLine(String service) {
+    Metrics metrics = new Metrics(service);
+    metrics.count("SnapStartPriming");
+    metrics.toEmf(Instant.now(), Map.of("requestId", "snapstart-priming"));
   }
 
   /** Loads and initialises the named classes of the JDK; a name it does not have is skipped. */
@@ -126,38 +125,30 @@ public final class Priming implements Resource {
   }
 
   /**
-   * Runs the priming action {@link #ROUNDS} times (fewer if they take longer than {@link
-   * #BUDGET_NANOS}) with the process's standard output discarded, after loading {@link
-   * #KEEP_ALIVE_CLASSES}, then writes one line saying so. A failing action (no network before the
-   * snapshot, say) is reported in that line and never fails the snapshot: priming only saves time.
+   * Loads {@link #KEEP_ALIVE_CLASSES}, builds the service's rounds and runs them {@link #ROUNDS}
+   * times (fewer if they take longer than {@link #BUDGET_NANOS}), then writes one line saying so. A
+   * failure (no network before the snapshot, say) is named in that line and never fails the
+   * snapshot: priming only saves time.
    */
   public void run() {
     long start = System.nanoTime();
-    int rounds = 0;
-    String failure = null;
-    synchronized (QUIET) {
-      PrintStream out = System.out;
-      System.setOut(
-          new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
-      running = true;
-      try {
-        loadClasses(KEEP_ALIVE_CLASSES);
-        do {
-          action.run();
-          rounds++;
-        } while (rounds < ROUNDS && System.nanoTime() - start < BUDGET_NANOS);
-      } catch (RuntimeException e) {
-        failure = e.getClass().getName();
-      } finally {
-        running = false;
-        System.setOut(out);
-      }
+    int done = 0;
+    Optional<String> failure = Optional.empty();
+    try {
+      loadClasses(KEEP_ALIVE_CLASSES);
+      Runnable round = rounds.get();
+      do {
+        round.run();
+        done++;
+      } while (done < ROUNDS && System.nanoTime() - start < BUDGET_NANOS);
+    } catch (RuntimeException e) {
+      failure = Optional.of(e.getClass().getName());
     }
     new Log(service, "snapstart")
         .info("snapstart priming")
         .with("durationMs", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0)
-        .with("rounds", rounds)
-        .with("failure", failure)
+        .with("rounds", done)
+        .with("failure", failure.orElse(null))
         .write();
   }
 }

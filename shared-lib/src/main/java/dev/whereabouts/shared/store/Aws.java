@@ -14,6 +14,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -94,14 +95,36 @@ public final class Aws {
 
   /** A DynamoDB client configured as described above. */
   public static DynamoDbClient dynamoDb(Environment env) {
+    return dynamoDb(env, httpClient(), List.of());
+  }
+
+  /**
+   * The same client, except that every call asks for {@code Connection: close}: for work done
+   * before a SnapStart snapshot, so no connection it opened is pooled into the snapshot and found
+   * dead after a restore.
+   */
+  public static DynamoDbClient dynamoDbForSnapshot(Environment env) {
+    return dynamoDb(env, httpClient(), List.of(new ClosedConnections()));
+  }
+
+  /**
+   * The same client over another HTTP client, for work done before a SnapStart snapshot whose calls
+   * must not leave the process (an HTTP client that answers them itself).
+   */
+  public static DynamoDbClient dynamoDbForSnapshot(Environment env, SdkHttpClient http) {
+    return dynamoDb(env, http, List.of(new ClosedConnections()));
+  }
+
+  private static DynamoDbClient dynamoDb(
+      Environment env, SdkHttpClient http, List<ExecutionInterceptor> interceptors) {
     var builder =
         DynamoDbClient.builder()
             .region(region(env))
             .credentialsProvider(credentials(env))
-            .httpClient(httpClient())
+            .httpClient(http)
             .overrideConfiguration(
                 c ->
-                    c.addExecutionInterceptor(new PrimingConnections())
+                    c.executionInterceptors(interceptors)
                         .apiCallTimeout(API_CALL_TIMEOUT)
                         .retryStrategy(
                             AwsRetryStrategy.standardRetryStrategy().toBuilder()

@@ -2,18 +2,21 @@ package dev.whereabouts.shared.store;
 
 /**
  * What a conditional write expects of the stored item: nothing, that it exists ({@code If-Match:
- * *}), or that it is at one exact version ({@code If-Match: "7"}).
+ * *}), that it is at one exact version ({@code If-Match: "7"}), or the impossible ({@link
+ * #never()}, which no client can send).
  */
 public record Precondition(Kind kind, long version) {
   /** The kinds of expectation. */
   public enum Kind {
     NONE,
     EXISTS,
-    VERSION
+    VERSION,
+    NEVER
   }
 
   private static final Precondition NONE = new Precondition(Kind.NONE, 0);
   private static final Precondition EXISTS = new Precondition(Kind.EXISTS, 0);
+  private static final Precondition NEVER = new Precondition(Kind.NEVER, 0);
 
   public Precondition {
     if (kind == Kind.VERSION && version < 1) {
@@ -29,6 +32,15 @@ public record Precondition(Kind kind, long version) {
   /** The item must exist, at any version. */
   public static Precondition exists() {
     return EXISTS;
+  }
+
+  /**
+   * A condition no item meets: the write is sent, evaluated by DynamoDB and refused as a {@link
+   * VersionConflict}, and nothing is written, whatever is stored. Costs one write capacity unit.
+   * For exercising a write's whole path without writing (SnapStart priming).
+   */
+  public static Precondition never() {
+    return NEVER;
   }
 
   /** The item must exist at exactly this version. */

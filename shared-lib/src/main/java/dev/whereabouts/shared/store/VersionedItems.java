@@ -1,7 +1,6 @@
 package dev.whereabouts.shared.store;
 
 import dev.whereabouts.shared.json.Timestamps;
-import dev.whereabouts.shared.snapstart.Priming;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * A table of whole items, one per string key, each carrying an integer {@code version}.
@@ -35,6 +33,9 @@ public final class VersionedItems {
   /** Set on every replace. */
   public static final String UPDATED_AT = "updatedAt";
 
+  /** {@link Precondition#never()}: a condition DynamoDB evaluates and no item can meet. */
+  private static final String NEVER = "attribute_exists(#k) AND attribute_not_exists(#k)";
+
   private final DynamoDbClient dynamoDb;
   private final String table;
   private final String keyName;
@@ -48,66 +49,6 @@ public final class VersionedItems {
     this.dynamoDb = dynamoDb;
     this.table = table;
     this.keyName = keyName;
-  }
-
-  /**
-   * SnapStart priming: the read a request sends ({@link #get}), of a key no item has ({@link
-   * Priming#ABSENT_KEY}).
-   */
-  public void prime() {
-    get(Priming.ABSENT_KEY);
-  }
-
-  /**
-   * SnapStart priming of the write path without a write: the {@code UpdateItem} that {@link
-   * #replace} sends for these attributes, on {@link Priming#ABSENT_KEY}, under a condition no item
-   * can meet ({@code attribute_exists(#k) AND attribute_not_exists(#k)}), so DynamoDB evaluates it
-   * and answers {@code ConditionalCheckFailed}: the request's marshalling, signing and HTTP and the
-   * error's unmarshalling run, and nothing is written (even if that key existed). Like every call
-   * of a priming action, on a connection used once. A refused write still costs one write capacity
-   * unit.
-   *
-   * @return true when DynamoDB refused the write as intended
-   */
-  public boolean primeWrite(Map<String, AttributeValue> attributes, Instant now) {
-    Map<String, String> names = new HashMap<>();
-    Map<String, AttributeValue> values = new HashMap<>();
-    UpdateItemRequest.Builder request = update(Priming.ABSENT_KEY, attributes, now, names, values);
-    names.put("#k", keyName);
-    try {
-      dynamoDb.updateItem(
-          request
-              .conditionExpression("attribute_exists(#k) AND attribute_not_exists(#k)")
-              .expressionAttributeNames(names)
-              .expressionAttributeValues(values)
-              .build());
-      return false;
-    } catch (ConditionalCheckFailedException expected) {
-      return true;
-    }
-  }
-
-  /**
-   * SnapStart priming of a write's success path, which a refused write ({@link #primeWrite}) cannot
-   * reach: the item a {@link #replace} of these attributes at version 1 returns, built here through
-   * the SDK's own response builder as its unmarshaller builds a {@code ALL_NEW} answer, so that the
-   * response's classes are initialised and its attribute map copied in the snapshot. Nothing is
-   * sent.
-   */
-  public Map<String, AttributeValue> primeStoredItem(
-      Map<String, AttributeValue> attributes, Instant now) {
-    Map<String, AttributeValue> item = new HashMap<>();
-    attributes.forEach(
-        (name, value) -> {
-          if (value != null) {
-            item.put(name, value);
-          }
-        });
-    item.put(keyName, AttributeValue.fromS(Priming.ABSENT_KEY));
-    item.put(VERSION, AttributeValue.fromN("1"));
-    item.put(CREATED_AT, AttributeValue.fromS(Timestamps.format(now)));
-    item.put(UPDATED_AT, AttributeValue.fromS(Timestamps.format(now)));
-    return UpdateItemResponse.builder().attributes(item).build().attributes();
   }
 
   /** The stored item, read consistently. */
@@ -146,6 +87,10 @@ public final class VersionedItems {
       case VERSION -> {
         values.put(":expected", AttributeValue.fromN(Long.toString(precondition.version())));
         request.conditionExpression("#v = :expected");
+      }
+      case NEVER -> {
+        names.put("#k", keyName);
+        request.conditionExpression(NEVER);
       }
     }
     request.expressionAttributeNames(names).expressionAttributeValues(values);
@@ -216,6 +161,8 @@ public final class VersionedItems {
               .expressionAttributeNames(Map.of("#v", VERSION))
               .expressionAttributeValues(
                   Map.of(":expected", AttributeValue.fromN(Long.toString(precondition.version()))));
+      case NEVER ->
+          request.conditionExpression(NEVER).expressionAttributeNames(Map.of("#k", keyName));
     }
     try {
       dynamoDb.deleteItem(request.build());
@@ -226,23 +173,19 @@ public final class VersionedItems {
 
   private static VersionConflict conflict(String key, Precondition precondition) {
     return new VersionConflict(
-        precondition.kind() == Precondition.Kind.VERSION
-            ? "'" + key + "' is not at version " + precondition.version() + "; nothing was written."
-            : "Nothing is stored for '" + key + "'; nothing was written.");
+        switch (precondition.kind()) {
+          case VERSION ->
+              "'"
+                  + key
+                  + "' is not at version "
+                  + precondition.version()
+                  + "; nothing was written.";
+          case NEVER -> "The write to '" + key + "' could never apply; nothing was written.";
+          case NONE, EXISTS -> "Nothing is stored for '" + key + "'; nothing was written.";
+        });
   }
 
   private Map<String, AttributeValue> key(String key) {
     return Map.of(keyName, AttributeValue.fromS(key));
-  }
-
-  /** Reads a number attribute as a long. */
-  public static long longOf(Map<String, AttributeValue> item, String name) {
-    return Long.parseLong(item.get(name).n());
-  }
-
-  /** Reads an optional string attribute. */
-  public static Optional<String> stringOf(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null || v.s() == null ? Optional.empty() : Optional.of(v.s());
   }
 }

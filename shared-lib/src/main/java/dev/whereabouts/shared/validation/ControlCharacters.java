@@ -1,6 +1,6 @@
 package dev.whereabouts.shared.validation;
 
-import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.problem.Problem;
 
 /**
  * The API's rule for text fields: no control characters (U+0000–U+001F, U+007F–U+009F), except line

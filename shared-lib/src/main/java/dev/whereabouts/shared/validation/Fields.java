@@ -1,7 +1,7 @@
 package dev.whereabouts.shared.validation;
 
-import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.json.JsonObject;
+import dev.whereabouts.shared.problem.Problem;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
 package dev.whereabouts.shared.validation;
 
-import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.problem.Problem;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;

@@ -10,15 +10,20 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.json.Json;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.Jackson;
+import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -63,6 +68,8 @@ class HttpFunctionTest {
                 throw Problem.tooManyRequests("slow down", Duration.ofMillis(1500));
               }));
 
+  private static final Context CONTEXT = SyntheticContext.of("test");
+
   private static APIGatewayProxyResponseEvent handle(
       HttpFunction function, APIGatewayProxyRequestEvent event, Context context) {
     return StreamInvocations.call(function::handle, event, context);
@@ -73,7 +80,7 @@ class HttpFunctionTest {
   }
 
   private APIGatewayProxyResponseEvent get(String resource, String path) {
-    return handle(function, ApiEvents.request("GET", resource, path).build(), null);
+    return handle(function, ApiEvents.request("GET", resource, path).build(), CONTEXT);
   }
 
   @Test
@@ -85,7 +92,7 @@ class HttpFunctionTest {
                 .pathParameter("userId", "abc")
                 .header("X-Correlation-Id", "client-chosen.id_1")
                 .build(),
-            null);
+            CONTEXT);
     assertEquals(200, response.getStatusCode());
     assertEquals("application/json", response.getHeaders().get("Content-Type"));
     assertEquals("client-chosen.id_1", response.getHeaders().get("X-Correlation-Id"));
@@ -102,7 +109,7 @@ class HttpFunctionTest {
                 .pathParameter("userId", "abc")
                 .header("X-Correlation-Id", "has spaces and <html>")
                 .build(),
-            null);
+            CONTEXT);
     String echoed = response.getHeaders().get("X-Correlation-Id");
     assertNotEquals("has spaces and <html>", echoed);
     assertTrue(echoed.matches("^[A-Za-z0-9._-]{1,64}$"));
@@ -124,7 +131,7 @@ class HttpFunctionTest {
             ApiEvents.request("GET", "/things/{userId}", "/things/X")
                 .pathParameter("userId", "X")
                 .build(),
-            null);
+            CONTEXT);
     JsonNode problem = body(response);
     assertEquals(400, response.getStatusCode());
     assertEquals(400, problem.get("status").asInt());
@@ -156,7 +163,7 @@ class HttpFunctionTest {
   @Test
   void aFailedConditionalWriteIsA412Problem() throws Exception {
     APIGatewayProxyResponseEvent response =
-        handle(function, ApiEvents.request("PUT", "/stale", "/stale").build(), null);
+        handle(function, ApiEvents.request("PUT", "/stale", "/stale").build(), CONTEXT);
     assertEquals(412, response.getStatusCode());
     assertEquals("application/problem+json", response.getHeaders().get("Content-Type"));
     assertEquals(
@@ -175,7 +182,7 @@ class HttpFunctionTest {
         handle(
             function,
             ApiEvents.request("PUT", "/things/{userId}", "/things/abc").json(big).build(),
-            null);
+            CONTEXT);
     assertEquals(413, response.getStatusCode());
   }
 
@@ -194,7 +201,7 @@ class HttpFunctionTest {
     if (contentType != null) {
       event.header("Content-Type", contentType);
     }
-    return handle(function, event.build(), null);
+    return handle(function, event.build(), CONTEXT);
   }
 
   @Test
@@ -210,7 +217,7 @@ class HttpFunctionTest {
               .caller("abc")
               .header("X-Correlation-Id", "corr-1")
               .build(),
-          null);
+          CONTEXT);
     } finally {
       System.setOut(original);
     }
@@ -244,14 +251,62 @@ class HttpFunctionTest {
   }
 
   @Test
+  void theRouteGetsTheInvocationsTraceHeaderAndTheLinesItsTraceId() {
+    List<String> lines = new ArrayList<>();
+    List<Optional<String>> seen = new ArrayList<>();
+    HttpFunction traced =
+        new HttpFunction(
+            "t",
+            Map.of(
+                "GET /x",
+                r -> {
+                  seen.add(r.traceHeader());
+                  return Response.noContent();
+                }),
+            lines::add);
+    String header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
+
+    handle(
+        traced,
+        ApiEvents.request("GET", "/x", "/x").build(),
+        SyntheticContext.of("test").withTraceHeader(header));
+    handle(traced, ApiEvents.request("GET", "/x", "/x").build(), CONTEXT);
+
+    assertEquals(List.of(Optional.of(header), Optional.empty()), seen);
+    assertTrue(lines.get(0).contains("\"traceId\":\"1-5759e988-bd862e3fe1be46a994272793\""));
+    assertFalse(lines.get(1).contains("traceId"), lines.get(1));
+  }
+
+  @Test
+  void aFunctionGivenAnOutputWritesItsLogAndMetricsLinesThereOnly() throws Exception {
+    List<String> lines = new ArrayList<>();
+    HttpFunction quiet =
+        new HttpFunction(
+            "t",
+            Map.of(
+                "GET /x",
+                r -> {
+                  r.metrics().count("Counted");
+                  return Response.noContent();
+                }),
+            lines::add);
+
+    List<JsonNode> printed =
+        LogLines.of(() -> handle(quiet, ApiEvents.request("GET", "/x", "/x").build(), CONTEXT));
+
+    assertEquals(List.of(), printed);
+    assertEquals(2, lines.size(), "the request line and the metrics line");
+  }
+
+  @Test
   void onlyTheFirstRequestIsACold() throws Exception {
     HttpFunction fresh = new HttpFunction("t", Map.of("GET /x", r -> Response.noContent()));
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     try {
-      handle(fresh, ApiEvents.request("GET", "/x", "/x").build(), null);
-      handle(fresh, ApiEvents.request("GET", "/x", "/x").build(), null);
+      handle(fresh, ApiEvents.request("GET", "/x", "/x").build(), CONTEXT);
+      handle(fresh, ApiEvents.request("GET", "/x", "/x").build(), CONTEXT);
     } finally {
       System.setOut(original);
     }

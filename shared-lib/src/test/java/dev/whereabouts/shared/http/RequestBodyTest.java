@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.StreamInvocations;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,11 @@ class RequestBodyTest {
   }
 
   private static Request request(APIGatewayProxyRequestEvent event) {
-    return Request.from(StreamInvocations.proxyEvent(event), new Metrics("t"));
+    return Request.from(
+        StreamInvocations.proxyEvent(event),
+        Invocation.of(SyntheticContext.of("test")),
+        new Metrics("t"),
+        new Log("test", "test"));
   }
 
   private static APIGatewayProxyRequestEvent base64(byte[] bytes) {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whereabouts.shared.http.Problem;
+import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.testing.Jackson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,13 +19,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonTest {
   private static Problem refused(String body) {
-    return assertThrows(
-        Problem.class, () -> Json.parseObject(body.getBytes(StandardCharsets.UTF_8)));
+    return assertThrows(Problem.class, () -> Json.parseObject(body));
   }
 
   @Test
   void readsAnObject() {
-    assertEquals("x", Json.parseObject("{\"a\":\"x\"}".getBytes(StandardCharsets.UTF_8)).text("a"));
+    assertEquals("x", Json.parseObject("{\"a\":\"x\"}").text("a"));
   }
 
   @ParameterizedTest

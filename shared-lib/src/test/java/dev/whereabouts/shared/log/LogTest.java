@@ -2,7 +2,6 @@ package dev.whereabouts.shared.log;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,8 +9,10 @@ import dev.whereabouts.shared.config.Environment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,6 @@ class LogTest {
   @AfterEach
   void reset() {
     Log.configure(Environment.of(Map.of()));
-    Log.traceInvocation(null);
   }
 
   private static List<String> written(Runnable logging) {
@@ -76,21 +76,35 @@ class LogTest {
 
   @Test
   void linesOfAnInvocationCarryTheRootOfItsTraceHeaderAndOthersNone() throws Exception {
-    Log log = new Log("test", "TestFunction");
-    Log.traceInvocation(
-        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
-    List<String> traced = written(() -> log.info("traced").write());
+    List<String> lines = new ArrayList<>();
+    Log log = new Log("test", "TestFunction", lines::add);
+
+    log.traced(
+            Optional.of(
+                "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"))
+        .info("traced")
+        .write();
+    log.info("plain").write();
+    log.traced(Optional.of("Sampled=1")).info("no root").write();
+
     assertEquals(
         "1-5759e988-bd862e3fe1be46a994272793",
-        JSON.readTree(traced.get(0)).path("traceId").asText());
-    assertEquals(
-        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
-        Log.traceHeader());
-    Log.traceInvocation(null);
-    JsonNode plain = JSON.readTree(written(() -> log.info("plain").write()).get(0));
+        JSON.readTree(lines.get(0)).path("traceId").asText());
+    JsonNode plain = JSON.readTree(lines.get(1));
     assertFalse(plain.has("traceId"), plain.toString());
-    Log.traceInvocation("Sampled=1");
-    assertTrue(Log.traceId() == null, "a header without a Root carries no trace id");
+    JsonNode rootless = JSON.readTree(lines.get(2));
+    assertFalse(rootless.has("traceId"), "a header without a Root carries no trace id");
+  }
+
+  @Test
+  void aLogGivenAnOutputWritesThereAndNotToStandardOutput() {
+    List<String> lines = new ArrayList<>();
+    Log log = new Log("test", "TestFunction", lines::add);
+
+    List<String> printed = written(() -> log.info("elsewhere").write());
+
+    assertEquals(List.of(), printed);
+    assertEquals(List.of("elsewhere"), messages(lines));
   }
 
   private static List<String> messages(List<String> lines) {

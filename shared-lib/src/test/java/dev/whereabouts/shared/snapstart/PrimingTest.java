@@ -1,11 +1,11 @@
 package dev.whereabouts.shared.snapstart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.whereabouts.shared.testing.LogLines;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -23,26 +23,44 @@ class PrimingTest {
   }
 
   @Test
-  void theActionRunsMarkedAsPrimingAndTheMarkIsGoneAfterIt() {
-    AtomicBoolean during = new AtomicBoolean();
+  void whatTheRoundsNeedIsBuiltWhenPrimingRunsNotWhenItIsRegistered() {
+    AtomicInteger built = new AtomicInteger();
+    Runnable round = () -> {};
     Priming priming =
         Priming.register(
             "test",
             () -> {
-              during.set(Priming.running());
-              throw new IllegalStateException("no network");
+              built.incrementAndGet();
+              return round;
             });
+    assertEquals(0, built.get(), "init pays nothing for priming");
 
     priming.run();
 
-    assertTrue(during.get(), "the action's DynamoDB calls ask for Connection: close");
-    assertFalse(Priming.running(), "a real request after priming keeps its connection");
+    assertEquals(1, built.get());
+  }
+
+  @Test
+  void aFailureToBuildTheRoundsIsReportedAndNeverThrown() throws Exception {
+    Priming priming =
+        Priming.register(
+            "test",
+            () -> {
+              throw new IllegalStateException("no TABLE_NAME");
+            });
+
+    List<JsonNode> lines = LogLines.of(priming::run);
+
+    assertEquals(1, lines.size());
+    assertEquals("java.lang.IllegalStateException", lines.get(0).path("failure").asText());
+    assertEquals(0, lines.get(0).path("rounds").asInt());
   }
 
   @Test
   void theActionRunsEnoughRoundsForTheJitToCompileItsPath() {
     AtomicInteger runs = new AtomicInteger();
-    Priming priming = Priming.register("test", runs::incrementAndGet);
+    Runnable round = runs::incrementAndGet;
+    Priming priming = Priming.register("test", () -> round);
 
     priming.run();
 
@@ -53,13 +71,12 @@ class PrimingTest {
   @Test
   void aFailingActionStopsPrimingAfterItsFirstRound() {
     AtomicInteger runs = new AtomicInteger();
-    Priming priming =
-        Priming.register(
-            "test",
-            () -> {
-              runs.incrementAndGet();
-              throw new IllegalStateException("no network");
-            });
+    Runnable failing =
+        () -> {
+          runs.incrementAndGet();
+          throw new IllegalStateException("no network");
+        };
+    Priming priming = Priming.register("test", () -> failing);
 
     priming.run();
 

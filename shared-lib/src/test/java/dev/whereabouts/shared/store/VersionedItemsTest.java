@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,10 +50,10 @@ class VersionedItemsTest {
   @Test
   void createStartsAtVersionOneAndEveryReplaceAddsOne() {
     var first = items.replace("a", name("x"), Precondition.none(), NOW);
-    assertEquals(1, VersionedItems.longOf(first, "version"));
+    assertEquals(1, Attributes.requiredNumber(first, "version"));
     assertEquals("2026-11-23T10:15:30.123Z", first.get("createdAt").s());
     var second = items.replace("a", name("y"), Precondition.version(1), NOW.plusSeconds(5));
-    assertEquals(2, VersionedItems.longOf(second, "version"));
+    assertEquals(2, Attributes.requiredNumber(second, "version"));
     assertEquals("y", second.get("name").s());
     assertEquals("2026-11-23T10:15:30.123Z", second.get("createdAt").s());
     assertEquals("2026-11-23T10:15:35.123Z", second.get("updatedAt").s());
@@ -95,7 +94,8 @@ class VersionedItemsTest {
     items.delete("e", Precondition.none());
     assertEquals(
         1,
-        VersionedItems.longOf(items.replace("e", name("x"), Precondition.none(), NOW), "version"));
+        Attributes.requiredNumber(
+            items.replace("e", name("x"), Precondition.none(), NOW), "version"));
   }
 
   @Test
@@ -113,7 +113,7 @@ class VersionedItemsTest {
                 start.await();
                 for (int i = 0; i < writesEach; i++) {
                   var item = items.replace("f", name("w" + writer), Precondition.none(), NOW);
-                  versions.add(VersionedItems.longOf(item, "version"));
+                  versions.add(Attributes.requiredNumber(item, "version"));
                 }
                 return null;
               }));
@@ -124,7 +124,7 @@ class VersionedItemsTest {
     }
     assertEquals(writers * writesEach, versions.size(), "every write got a distinct version");
     assertEquals(
-        writers * writesEach, VersionedItems.longOf(items.get("f").orElseThrow(), "version"));
+        writers * writesEach, Attributes.requiredNumber(items.get("f").orElseThrow(), "version"));
   }
 
   @Test
@@ -155,49 +155,31 @@ class VersionedItemsTest {
     }
     assertEquals(1, won.get());
     assertEquals(15, lost.get());
-    assertEquals(2, VersionedItems.longOf(items.get("g").orElseThrow(), "version"));
+    assertEquals(2, Attributes.requiredNumber(items.get("g").orElseThrow(), "version"));
   }
 
   @Test
-  void primingTheWriteIsRefusedByDynamoDbAndWritesNothing() {
-    String table = LocalDynamoDb.createTable("priming", "id", null);
+  void aWriteThatCanNeverApplyIsRefusedByDynamoDbAndWritesNothing() {
+    String table = LocalDynamoDb.createTable("never", "id", null);
     VersionedItems fresh = new VersionedItems(LocalDynamoDb.client(), table, "id");
 
-    assertTrue(fresh.primeWrite(name("x"), NOW), "ConditionalCheckFailed, not another error");
+    assertThrows(
+        VersionConflict.class, () -> fresh.replace("a", name("x"), Precondition.never(), NOW));
+    assertThrows(VersionConflict.class, () -> fresh.delete("a", Precondition.never()));
     assertEquals(0, LocalDynamoDb.client().scan(s -> s.tableName(table)).count());
   }
 
   @Test
-  void primingTheWriteLeavesEvenAnExistingItemAtThePrimingKeyAlone() {
-    String table = LocalDynamoDb.createTable("priming", "id", null);
+  void aWriteThatCanNeverApplyLeavesEvenAnExistingItemAlone() {
+    String table = LocalDynamoDb.createTable("never", "id", null);
     VersionedItems fresh = new VersionedItems(LocalDynamoDb.client(), table, "id");
-    LocalDynamoDb.client()
-        .putItem(
-            p ->
-                p.tableName(table)
-                    .item(
-                        Map.of(
-                            "id", AttributeValue.fromS(Priming.ABSENT_KEY),
-                            "name", AttributeValue.fromS("kept"))));
+    Map<String, AttributeValue> kept =
+        Map.of("id", AttributeValue.fromS("a"), "name", AttributeValue.fromS("kept"));
+    LocalDynamoDb.client().putItem(p -> p.tableName(table).item(kept));
 
-    assertTrue(fresh.primeWrite(name("x"), NOW));
-    assertEquals(
-        Map.of(
-            "id", AttributeValue.fromS(Priming.ABSENT_KEY), "name", AttributeValue.fromS("kept")),
-        fresh.get(Priming.ABSENT_KEY).orElseThrow());
-  }
-
-  @Test
-  void primingTheSuccessPathBuildsTheItemAFirstReplaceReturnsAndSendsNothing() {
-    String table = LocalDynamoDb.createTable("priming", "id", null);
-    VersionedItems fresh = new VersionedItems(LocalDynamoDb.client(), table, "id");
-
-    Map<String, AttributeValue> primed = fresh.primeStoredItem(name("x"), NOW);
-
-    assertEquals(0, LocalDynamoDb.client().scan(s -> s.tableName(table)).count());
-    Map<String, AttributeValue> stored =
-        new HashMap<>(fresh.replace("a", name("x"), Precondition.none(), NOW));
-    stored.put("id", AttributeValue.fromS(Priming.ABSENT_KEY));
-    assertEquals(stored, primed);
+    assertThrows(
+        VersionConflict.class, () -> fresh.replace("a", name("x"), Precondition.never(), NOW));
+    assertThrows(VersionConflict.class, () -> fresh.delete("a", Precondition.never()));
+    assertEquals(kept, fresh.get("a").orElseThrow());
   }
 }

@@ -10,6 +10,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whereabouts.shared.http.ProxyEvent;
+import dev.whereabouts.shared.http.SyntheticContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,6 +58,18 @@ public final class StreamInvocations {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Invokes an HTTP function as Lambda would, in a synthetic invocation, and reads its answer. */
+  public static APIGatewayProxyResponseEvent call(
+      RequestStreamHandler handler, APIGatewayProxyRequestEvent event) {
+    return call(handler, event, SyntheticContext.of("test"));
+  }
+
+  /** Invokes an authorizer in a synthetic invocation and reads its answer (the policy) as a map. */
+  public static Map<String, Object> authorize(
+      RequestStreamHandler handler, APIGatewayCustomAuthorizerEvent event) {
+    return authorize(handler, event, SyntheticContext.of("test"));
   }
 
   /** Invokes an HTTP function with a proxy event and reads its proxy response. */

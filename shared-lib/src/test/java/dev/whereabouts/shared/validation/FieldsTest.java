@@ -4,9 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.whereabouts.shared.http.Problem;
 import dev.whereabouts.shared.json.Json;
-import java.nio.charset.StandardCharsets;
+import dev.whereabouts.shared.problem.Problem;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FieldsTest {
   private static Fields fields(String json, String... allowed) {
-    return Fields.of(Json.parseObject(json.getBytes(StandardCharsets.UTF_8)), Set.of(allowed));
+    return Fields.of(Json.parseObject(json), Set.of(allowed));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.whereabouts.shared.http;
+package dev.whereabouts.shared.problem;
 
 import java.time.Duration;
 import java.util.Map;
@@ -7,7 +7,8 @@ import java.util.Map;
  * An RFC 9457 problem: the one way a request fails on purpose.
  *
  * <p>Thrown from anywhere below a handler and turned into {@code application/problem+json} in
- * exactly one place ({@link HttpFunction}). It carries no stack trace: it is an answer, not a bug.
+ * exactly one place ({@code shared.http.HttpFunction}). It carries no stack trace: it is an answer,
+ * not a bug.
  */
 public final class Problem extends RuntimeException {
   private static final long serialVersionUID = 1L;
