@@ -37,7 +37,7 @@ java ${RUNNER_JAVA_OPTS:-} -jar "${RUNNER_JAR:-local-runner/target/local-runner.
   --parameter-overrides StageRateLimit=1000000 StageBurstLimit=1000000 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log" "$log".*' EXIT
-until curl -s -o /dev/null "$base/_local/metrics"; do
+until curl -sf -o /dev/null "$base/_local/metrics"; do
   kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.02
 done

@@ -1,6 +1,5 @@
 package dev.whereabouts.runner;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
 import dev.whereabouts.runner.cloudwatch.MetricStore;
 import dev.whereabouts.runner.cloudwatch.ScaledClock;
@@ -15,20 +14,17 @@ import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
 import dev.whereabouts.runner.gateway.Policy;
-import dev.whereabouts.runner.gateway.RequestLineGuard;
 import dev.whereabouts.runner.gateway.RouteTable;
-import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.gateway.SigV4Verifier;
 import dev.whereabouts.runner.lambda.CompiledClasses;
 import dev.whereabouts.runner.lambda.FunctionConfig;
 import dev.whereabouts.runner.lambda.FunctionPool;
 import dev.whereabouts.runner.reload.HotReload;
+import dev.whereabouts.runner.server.LoopbackServer;
+import dev.whereabouts.runner.server.RunnerServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +40,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Runs the whole suite on one machine from template.yaml: a local DynamoDB engine (dynalite, a
@@ -71,9 +65,8 @@ public final class LocalRunner implements AutoCloseable {
   private dev.whereabouts.runner.console.LogFile logFile;
   private CompletableFuture<RestartableEngine> engineStart;
   private Storage storage;
-  private HttpServer http;
-  private RequestLineGuard guard;
-  private ExecutorService workers;
+  private RunnerServer server;
+  private CompletableFuture<RunnerServer> listening;
 
   /** Updated in place on a template reload: LocalCloudWatch holds this map. */
   private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
@@ -84,18 +77,10 @@ public final class LocalRunner implements AutoCloseable {
   /** Replaced as a whole when template.yaml changes under --watch. */
   private volatile LocalGateway gateway;
 
-  private Suite suite;
+  private volatile Suite suite;
   private HotReload hotReload;
 
   static {
-    // The JDK's HTTP server writes headers and body separately; with Nagle's algorithm and the
-    // client's delayed ACK each exchange can stall ~40 ms. Read once, when its config loads.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    // Past its default of 200 header lines the JDK's server drops the connection without an
-    // answer; API Gateway answers such a request, so the gateway must see it to answer it.
-    if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
-      System.setProperty("sun.net.httpserver.maxReqHeaders", "10000");
-    }
     // On Lambda every environment is a JVM of its own, whose URLConnection keep-alive cache keeps
     // its connection to DynamoDB (and the profile's to the API). Here all environments share one
     // cache, which keeps 5 idle connections per destination: with 32 environments most calls
@@ -174,7 +159,7 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The suite as started, for tests. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + guard.port();
+    return "http://127.0.0.1:" + server.port();
   }
 
   /**
@@ -254,6 +239,8 @@ public final class LocalRunner implements AutoCloseable {
                       line -> console.runner("dynalite: " + line)));
     }
     CompletableFuture<Void> sdkLoaded = CompletableFuture.runAsync(Tables::loadClasses);
+    // The server too: it answers 503 until the suite is wired, and loading it takes a while.
+    listening = CompletableFuture.supplyAsync(this::listen);
     Suite suite =
         SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
     requireJars(suite);
@@ -295,63 +282,87 @@ public final class LocalRunner implements AutoCloseable {
     }
     storage.engine().ifPresent(cloudWatch::engine);
     step = step(started, step, "alarms and dashboard read, DynamoDB tap listening");
+    server = listened(listening);
     wire(suite);
-    ServerSocket publicSocket;
-    try {
-      // Clients reach the guard; the JDK server listens on a private loopback port behind it.
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-      publicSocket = new ServerSocket(options.port(), 128, InetAddress.getLoopbackAddress());
-    } catch (BindException e) {
-      throw new StartupException(
-          "port " + options.port() + " is in use; stop what uses it or pass --port N");
-    } catch (IOException e) {
-      throw new StartupException("cannot listen on port " + options.port() + ": " + e.getMessage());
-    }
-    workers =
-        Executors.newFixedThreadPool(
-            64,
-            r -> {
-              Thread t = new Thread(r, "gateway");
-              t.setDaemon(true);
-              return t;
-            });
-    http.setExecutor(workers);
-    http.createContext(
+    server.page(
         "/_local/metrics",
-        ServedHosts.loopbackOnly(
-            exchange -> {
-              byte[] body = metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8);
-              exchange.getResponseHeaders().set("Content-Type", "application/json");
-              exchange.sendResponseHeaders(200, body.length);
-              exchange.getResponseBody().write(body);
-              exchange.close();
-            }));
-    http.createContext(
-        "/",
-        exchange -> {
-          if (hotReload != null) {
-            // A request sent right after a save runs the saved code.
-            hotReload.awaitSettled();
-          }
-          gateway.handle(exchange);
-        });
+        exchange ->
+            exchange.respondWith(
+                200,
+                Map.of("Content-Type", "application/json"),
+                metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8)));
     step(
         started,
         step,
         pools.size() + " functions ready (each loads in its first request: a cold start)");
-    cloudWatch.register(http);
+    cloudWatch.register(server);
     console.install();
-    http.start();
-    guard =
-        new RequestLineGuard(
-            publicSocket,
-            http.getAddress(),
-            new GatewayResponses(suite.gatewayResponses()),
-            console::runner);
     cloudWatch.start();
     if (banner) {
       printBanner(suite, (System.nanoTime() - started) / 1e6);
     }
+  }
+
+  /** Binds the port and starts serving; the functions' execute-api endpoint is its port. */
+  private RunnerServer listen() {
+    try {
+      RunnerServer s =
+          new RunnerServer(options.port(), this::serve, this::problem, console::runner);
+      s.start();
+      return s;
+    } catch (IOException e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
+  }
+
+  private RunnerServer listened(CompletableFuture<RunnerServer> listening) throws StartupException {
+    try {
+      return listening.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof BindException) {
+        throw new StartupException(
+            "port " + options.port() + " is in use; stop what uses it or pass --port N");
+      }
+      throw new StartupException(
+          "cannot listen on port " + options.port() + ": " + e.getCause().getMessage());
+    }
+  }
+
+  private void serve(dev.whereabouts.runner.server.Exchange exchange) throws IOException {
+    if (gateway == null) {
+      exchange.respondWith(
+          503,
+          Map.of("Content-Type", "application/json", "Retry-After", "1"),
+          "{\"message\":\"The runner is starting.\"}".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (hotReload != null) {
+      // A request sent right after a save runs the saved code.
+      hotReload.awaitSettled();
+    }
+    gateway.handle(exchange);
+  }
+
+  /** The server's own refusals, shaped by the template's gateway responses like the gateway's. */
+  private LoopbackServer.Problem problem(int status, String detail, String requestId) {
+    String type =
+        switch (status) {
+          case 400 -> "BAD_REQUEST_PARAMETERS";
+          case 403 -> "ACCESS_DENIED";
+          case 404 -> "RESOURCE_NOT_FOUND";
+          case 413 -> "REQUEST_TOO_LARGE";
+          case 415 -> "UNSUPPORTED_MEDIA_TYPE";
+          default -> status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
+        };
+    Suite wired = suite;
+    GatewayResponses.Answer a =
+        new GatewayResponses(wired == null ? Map.of() : wired.gatewayResponses())
+            .render(
+                type,
+                status,
+                detail,
+                Map.of("requestId", requestId, "extendedRequestId", requestId));
+    return new LoopbackServer.Problem(a.status(), a.headers(), a.body());
   }
 
   private static void requireJars(Suite suite) throws StartupException {
@@ -399,7 +410,7 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_ENDPOINT_URL_DYNAMODB", cloudWatch.dynamoDbEndpoint().toString());
       // API Gateway's execute API is this runner: a function calling its own API (profile ->
       // location) derives the URL from its request context's API id and stage, never from Host.
-      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + options.port());
+      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + server.port());
       env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -598,14 +609,14 @@ public final class LocalRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    if (guard != null) {
-      guard.close();
+    if (server != null) {
+      server.close();
+    } else if (listening != null) {
+      // start-up failed elsewhere while the server was starting
+      listening.thenAccept(RunnerServer::close);
     }
     if (hotReload != null) {
       hotReload.close();
-    }
-    if (http != null) {
-      http.stop(0);
     }
     if (cloudWatch != null) {
       cloudWatch.close();
@@ -616,9 +627,6 @@ public final class LocalRunner implements AutoCloseable {
         // In-memory data, ephemeral log: the temporary folder goes with the runner.
         logFile.deleteFolder();
       }
-    }
-    if (workers != null) {
-      workers.shutdownNow();
     }
     pools.values().forEach(FunctionPool::close);
     if (storage != null) {
