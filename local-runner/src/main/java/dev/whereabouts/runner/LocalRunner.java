@@ -5,7 +5,9 @@ import dev.whereabouts.runner.cloudwatch.MetricStore;
 import dev.whereabouts.runner.cloudwatch.ScaledClock;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
+import dev.whereabouts.runner.dynamodb.DynamoDbTap;
 import dev.whereabouts.runner.dynamodb.RestartableEngine;
+import dev.whereabouts.runner.dynamodb.SigningRelay;
 import dev.whereabouts.runner.dynamodb.Storage;
 import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.dynamodb.Tables;
@@ -61,6 +63,7 @@ public final class LocalRunner implements AutoCloseable {
   private final LocalMetrics metrics =
       new LocalMetrics(new MetricStore(ScaledClock.fromSystemProperty()));
   private LocalCloudWatch cloudWatch;
+  private DynamoDbTap tap;
   private boolean banner = true;
   private dev.whereabouts.runner.console.LogFile logFile;
   private CompletableFuture<RestartableEngine> engineStart;
@@ -266,6 +269,7 @@ public final class LocalRunner implements AutoCloseable {
               suite.region(),
               suite.tables(),
               options.ttlInterval(),
+              this::grants,
               console::runner);
     } catch (IllegalStateException e) {
       throw new StartupException(e.getMessage());
@@ -274,9 +278,16 @@ public final class LocalRunner implements AutoCloseable {
 
     metrics.api(STACK_NAME, suite.stage());
     try {
+      tap =
+          new DynamoDbTap(
+              storage.upstream(),
+              metrics.store(),
+              suite.tables().stream().map(TableSpec::name).toList(),
+              suite.region(),
+              key -> Optional.ofNullable(secrets.get(key)),
+              console::runner);
       cloudWatch =
-          new LocalCloudWatch(
-              suite, STACK_NAME, metrics.store(), pools, storage.endpoint(), console::runner);
+          new LocalCloudWatch(suite, STACK_NAME, metrics.store(), pools, tap, console::runner);
     } catch (IllegalArgumentException | IOException e) {
       throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
     }
@@ -301,6 +312,24 @@ public final class LocalRunner implements AutoCloseable {
     if (banner) {
       printBanner(suite, (System.nanoTime() - started) / 1e6);
     }
+  }
+
+  /**
+   * What the template grants each function on DynamoDB, for the relay to real tables: the tables'
+   * ARNs, and each function's data policy by its access key.
+   */
+  private SigningRelay.Grants grants() {
+    Suite now = suite;
+    Map<String, String> tables = new LinkedHashMap<>();
+    Map<String, Policy> byKey = new LinkedHashMap<>();
+    if (now != null) {
+      for (TableSpec t : now.tables()) {
+        tables.put(
+            t.name(), "arn:aws:dynamodb:" + now.region() + ":" + ACCOUNT_ID + ":table/" + t.name());
+      }
+      now.dataPolicies().forEach((function, policy) -> byKey.put(accessKeyOf(function), policy));
+    }
+    return new SigningRelay.Grants(tables, key -> Optional.ofNullable(byKey.get(key)));
   }
 
   /** Binds the port and starts serving; the functions' execute-api endpoint is its port. */
@@ -407,7 +436,7 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
       // Through the tap, which publishes AWS/DynamoDB metrics and injects table faults.
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", cloudWatch.dynamoDbEndpoint().toString());
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", tap.endpoint().toString());
       // API Gateway's execute API is this runner: a function calling its own API (profile ->
       // location) derives the URL from its request context's API id and stage, never from Host.
       env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + server.port());
@@ -620,6 +649,8 @@ public final class LocalRunner implements AutoCloseable {
     }
     if (cloudWatch != null) {
       cloudWatch.close();
+    } else if (tap != null) {
+      tap.close();
     }
     if (logFile != null) {
       logFile.close();

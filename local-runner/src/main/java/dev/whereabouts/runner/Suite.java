@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param stageThrottle the stage's default throttle
  * @param invokePolicies function logical id → the statements of its role that grant {@code
  *     execute-api:Invoke} (for {@code AWS_IAM} routes)
+ * @param dataPolicies function logical id → the statements of its role that grant {@code
+ *     dynamodb:*} actions (what the signing relay lets it do on real tables)
  * @param corsHeaders the API's {@code Cors} as preflight response headers (empty: no CORS)
  * @param monitoring the {@code AWS::CloudWatch::*} resources (alarms, composite alarms,
  *     dashboards), their properties resolved
@@ -36,6 +38,7 @@ public record Suite(
     Map<String, GatewayResponses.Template> gatewayResponses,
     Optional<Throttle.Limits> stageThrottle,
     Map<String, Policy> invokePolicies,
+    Map<String, Policy> dataPolicies,
     Map<String, String> corsHeaders,
     List<Resource> monitoring) {
 

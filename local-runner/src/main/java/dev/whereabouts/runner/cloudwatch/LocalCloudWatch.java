@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whereabouts.runner.Suite;
+import dev.whereabouts.runner.dynamodb.DynamoDbTap;
 import dev.whereabouts.runner.dynamodb.RestartableEngine;
 import dev.whereabouts.runner.lambda.FunctionFault;
 import dev.whereabouts.runner.lambda.FunctionPool;
@@ -40,8 +41,9 @@ public final class LocalCloudWatch implements AutoCloseable {
   private volatile RestartableEngine engine;
 
   /**
-   * Reads the template's alarms and dashboards and starts the tap in front of {@code engine}.
+   * Reads the template's alarms and dashboards.
    *
+   * @param tap the DynamoDB tap, whose table faults this sets (closed with this)
    * @param log where state changes and fault changes are told
    * @throws IllegalArgumentException naming an alarm or dashboard the runner cannot evaluate
    */
@@ -50,9 +52,8 @@ public final class LocalCloudWatch implements AutoCloseable {
       String stack,
       MetricStore store,
       Map<String, FunctionPool> pools,
-      URI engine,
-      Consumer<String> log)
-      throws IOException {
+      DynamoDbTap tap,
+      Consumer<String> log) {
     this.store = store;
     this.pools = pools;
     this.stack = stack;
@@ -67,7 +68,7 @@ public final class LocalCloudWatch implements AutoCloseable {
               }
             });
     this.dashboards = Dashboards.of(suite.monitoring());
-    this.tap = new DynamoDbTap(engine, store, suite.tables().stream().map(t -> t.name()).toList());
+    this.tap = tap;
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

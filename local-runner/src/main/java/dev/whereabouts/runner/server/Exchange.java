@@ -121,6 +121,16 @@ public final class Exchange {
     respond(status, all, body);
   }
 
+  /**
+   * Ends the connection without an answer, as a server that went away would (the tap, when the
+   * engine behind it cannot be reached: the client retries as it would against DynamoDB).
+   */
+  public void abort(Throwable cause) {
+    answered = true;
+    request.getConnectionMetaData().getConnection().getEndPoint().close(cause);
+    callback.failed(cause);
+  }
+
   /** Headers the answer carries unless the handler sets them itself. */
   void presetHeaders(Map<String, String> headers) {
     headers.forEach((k, v) -> response.getHeaders().put(k, v));

@@ -42,6 +42,9 @@ public final class LoopbackServer implements AutoCloseable {
   /** How long a connection may stay silent (a partial head, an idle keep-alive). */
   public static final long IDLE_TIMEOUT_MS = 30_000;
 
+  /** The largest body the runner's servers read (API Gateway's payload limit is lower). */
+  public static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
   /** Threads that run handlers: the gateway blocks one per request in flight. */
   public static final int MAX_THREADS = 200;
 
