@@ -130,4 +130,39 @@ class LogsCommandTest {
         logs("logs", "--data-dir", dataDir, "--request-id", "no-such-request").out().isBlank());
     assertEquals(2, logs("logs", "--since", "yesterday").exit());
   }
+
+  @Test
+  void logsPrintsNoControlCharacters(@TempDir Path data) throws Exception {
+    try (LogFile log = new LogFile(data.resolve("logs"), 1 << 20, Clock.systemUTC())) {
+      log.write("runner", "G\u001b[31mET /x 400 \u009b2J");
+      log.write("ProfileFunction", "{\"message\":\"red \\u001b[31m csi \u009b\"}");
+    }
+    for (String format : new String[] {"--no-json", "--json"}) {
+      Result r =
+          format.equals("--json")
+              ? logs("logs", "--data-dir", data.toString(), "--json")
+              : logs("logs", "--data-dir", data.toString());
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(r.out().contains("ET /x 400"), r.out());
+      for (char c : r.out().toCharArray()) {
+        assertTrue(
+            !((c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f)),
+            format + ": a control character U+" + Integer.toHexString(c) + " in " + r.out());
+      }
+    }
+  }
+
+  @Test
+  void logsNeverReadsThroughALinkPlantedInTheFolder(@TempDir Path data) throws Exception {
+    Path planted =
+        Files.writeString(
+            data.resolve("planted.jsonl"),
+            "{\"time\":\"2026-01-01T00:00:00Z\",\"source\":\"runner\",\"message\":\"planted\"}\n");
+    Path logs = Files.createDirectories(data.resolve("logs"));
+    Files.setPosixFilePermissions(
+        logs, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.createSymbolicLink(LogFile.current(logs), planted);
+    Result r = logs("logs", "--data-dir", data.toString());
+    assertTrue(!r.out().contains("planted"), r.out());
+  }
 }
