@@ -70,17 +70,22 @@ public final class LocalRunner implements AutoCloseable {
   private Storage storage;
   private RunnerServer server;
   private CompletableFuture<RunnerServer> listening;
+  private Path logs;
+  private static final java.util.concurrent.atomic.AtomicInteger FREE_PORT_RUNS =
+      new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Updated in place on a template reload: LocalCloudWatch holds this map. */
-  private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
+  /**
+   * The suite as wired: its template, gateway and functions' pools. A template reload builds a new
+   * one and swaps it whole, so a reader (a gateway thread, the alarm thread, {@code invoke}) sees
+   * one suite, never a map half emptied and refilled.
+   */
+  private record Wiring(Suite suite, LocalGateway gateway, Map<String, FunctionPool> pools) {}
+
+  private volatile Wiring wiring;
 
   private final Map<String, String> secrets = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
-  /** Replaced as a whole when template.yaml changes under --watch. */
-  private volatile LocalGateway gateway;
-
-  private volatile Suite suite;
   private HotReload hotReload;
 
   static {
@@ -187,13 +192,14 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The template's functions. */
   public java.util.Set<String> functions() {
-    return java.util.Collections.unmodifiableSet(pools.keySet());
+    return pools().keySet();
   }
 
   /** Invokes {@code function} once with {@code eventJson}, as the gateway would. */
   public dev.whereabouts.runner.lambda.Invocation invoke(String function, String eventJson)
       throws dev.whereabouts.runner.lambda.FunctionInitException {
-    var invocation = pools.get(function).invoke(eventJson, java.util.UUID.randomUUID().toString());
+    var invocation =
+        pools().get(function).invoke(eventJson, java.util.UUID.randomUUID().toString());
     metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
     return invocation;
   }
@@ -221,7 +227,8 @@ public final class LocalRunner implements AutoCloseable {
   /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
-    Path logs = LogsCommand.logDir(options.dataDir(), options.port());
+    logs = logDir();
+    Path logs = this.logs;
     try {
       logFile =
           new dev.whereabouts.runner.console.LogFile(logs, 10L << 20, java.time.Clock.systemUTC());
@@ -287,7 +294,8 @@ public final class LocalRunner implements AutoCloseable {
               key -> Optional.ofNullable(secrets.get(key)),
               console::runner);
       cloudWatch =
-          new LocalCloudWatch(suite, STACK_NAME, metrics.store(), pools, tap, console::runner);
+          new LocalCloudWatch(
+              suite, STACK_NAME, metrics.store(), this::pools, tap, console::runner);
     } catch (IllegalArgumentException | IOException e) {
       throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
     }
@@ -305,7 +313,7 @@ public final class LocalRunner implements AutoCloseable {
     step(
         started,
         step,
-        pools.size() + " functions ready (each loads in its first request: a cold start)");
+        pools().size() + " functions ready (each loads in its first request: a cold start)");
     cloudWatch.register(server);
     console.install();
     cloudWatch.start();
@@ -319,7 +327,7 @@ public final class LocalRunner implements AutoCloseable {
    * ARNs, and each function's data policy by its access key.
    */
   private SigningRelay.Grants grants() {
-    Suite now = suite;
+    Suite now = wiring == null ? null : wiring.suite();
     Map<String, String> tables = new LinkedHashMap<>();
     Map<String, Policy> byKey = new LinkedHashMap<>();
     if (now != null) {
@@ -330,6 +338,19 @@ public final class LocalRunner implements AutoCloseable {
       now.dataPolicies().forEach((function, policy) -> byKey.put(accessKeyOf(function), policy));
     }
     return new SigningRelay.Grants(tables, key -> Optional.ofNullable(byKey.get(key)));
+  }
+
+  /**
+   * The log's folder: the data directory's, else one for the port ({@code logs --port N} finds it),
+   * or with {@code --port 0} one for this process and run (the port is not known yet).
+   */
+  private Path logDir() {
+    if (options.port() == 0 && options.dataDir().isEmpty()) {
+      return dev.whereabouts.runner.console.PrivateFolder.runs()
+          .resolve("pid-" + ProcessHandle.current().pid() + "-" + FREE_PORT_RUNS.incrementAndGet())
+          .resolve("logs");
+    }
+    return LogsCommand.logDir(options.dataDir(), options.port());
   }
 
   /** Binds the port and starts serving; the functions' execute-api endpoint is its port. */
@@ -357,8 +378,15 @@ public final class LocalRunner implements AutoCloseable {
     }
   }
 
+  /** The functions' pools now (empty before the suite is wired); a reload swaps the whole map. */
+  private Map<String, FunctionPool> pools() {
+    Wiring w = wiring;
+    return w == null ? Map.of() : w.pools();
+  }
+
   private void serve(dev.whereabouts.runner.server.Exchange exchange) throws IOException {
-    if (gateway == null) {
+    Wiring w = wiring;
+    if (w == null) {
       exchange.respondWith(
           503,
           Map.of("Content-Type", "application/json", "Retry-After", "1"),
@@ -369,7 +397,7 @@ public final class LocalRunner implements AutoCloseable {
       // A request sent right after a save runs the saved code.
       hotReload.awaitSettled();
     }
-    gateway.handle(exchange);
+    w.gateway().handle(exchange);
   }
 
   /** The server's own refusals, shaped by the template's gateway responses like the gateway's. */
@@ -383,7 +411,8 @@ public final class LocalRunner implements AutoCloseable {
           case 415 -> "UNSUPPORTED_MEDIA_TYPE";
           default -> status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
         };
-    Suite wired = suite;
+    Wiring w = wiring;
+    Suite wired = w == null ? null : w.suite();
     GatewayResponses.Answer a =
         new GatewayResponses(wired == null ? Map.of() : wired.gatewayResponses())
             .render(
@@ -415,7 +444,7 @@ public final class LocalRunner implements AutoCloseable {
    * finish.
    */
   private synchronized void wire(Suite suite) {
-    this.suite = suite;
+    Map<String, FunctionPool> pools = pools();
     Map<String, FunctionPool> next = new LinkedHashMap<>();
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
     for (Suite.Function f : suite.functions()) {
@@ -476,7 +505,7 @@ public final class LocalRunner implements AutoCloseable {
       next.put(f.logicalId(), pool);
     }
 
-    gateway =
+    LocalGateway gateway =
         new LocalGateway(
             new LocalGateway.Settings(
                 suite.stage(),
@@ -493,13 +522,12 @@ public final class LocalRunner implements AutoCloseable {
             metrics,
             console::runner,
             Clock.systemUTC());
+    wiring = new Wiring(suite, gateway, java.util.Collections.unmodifiableMap(next));
     for (Map.Entry<String, FunctionPool> old : pools.entrySet()) {
       if (next.get(old.getKey()) != old.getValue()) {
         old.getValue().close();
       }
     }
-    pools.clear();
-    pools.putAll(next);
   }
 
   /** {@code --watch}: sources recompiled on save, template.yaml re-read on save. */
@@ -541,11 +569,12 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   private synchronized void loadCompiled(String module, CompiledClasses classes) {
-    if (suite == null) {
+    Wiring w = wiring;
+    if (w == null) {
       return; // not wired yet: wire() asks for the compiled classes itself
     }
-    for (Suite.Function f : suite.functions()) {
-      FunctionPool pool = pools.get(f.logicalId());
+    for (Suite.Function f : w.suite().functions()) {
+      FunctionPool pool = w.pools().get(f.logicalId());
       if (f.module().equals(module) && pool != null) {
         pool.load(classes);
       }
@@ -557,7 +586,7 @@ public final class LocalRunner implements AutoCloseable {
    * and routes replaced. A template that cannot be read leaves the running suite as it was.
    */
   private Optional<Map<String, Path>> reloadTemplate() {
-    if (gateway == null) {
+    if (wiring == null) {
       console.runner("template.yaml changed while starting: restart to apply it");
       return Optional.empty();
     }
@@ -609,8 +638,7 @@ public final class LocalRunner implements AutoCloseable {
     console.runner("dashboard: " + base + "/_local/dashboard");
     console.runner(
         "logs: "
-            + dev.whereabouts.runner.console.LogFile.current(
-                LogsCommand.logDir(options.dataDir(), options.port()))
+            + dev.whereabouts.runner.console.LogFile.current(logs)
             + " (search them: java -jar local-runner/target/local-runner.jar logs --help)");
     console.runner("try it:");
     for (String line : CurlSession.lines(base)) {
@@ -659,7 +687,7 @@ public final class LocalRunner implements AutoCloseable {
         logFile.deleteFolder();
       }
     }
-    pools.values().forEach(FunctionPool::close);
+    pools().values().forEach(FunctionPool::close);
     if (storage != null) {
       storage.close();
     } else if (engineStart != null) {

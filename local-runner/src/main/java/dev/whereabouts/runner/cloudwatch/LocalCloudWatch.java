@@ -33,7 +33,10 @@ public final class LocalCloudWatch implements AutoCloseable {
   private final MetricStore store;
   private final Alarms alarms;
   private final Dashboards dashboards;
-  private final Map<String, FunctionPool> pools;
+
+  /** The functions' pools now: a template reload swaps the whole map. */
+  private final java.util.function.Supplier<Map<String, FunctionPool>> pools;
+
   private final DynamoDbTap tap;
   private final String stack;
   private final Consumer<String> log;
@@ -51,7 +54,7 @@ public final class LocalCloudWatch implements AutoCloseable {
       Suite suite,
       String stack,
       MetricStore store,
-      Map<String, FunctionPool> pools,
+      java.util.function.Supplier<Map<String, FunctionPool>> pools,
       DynamoDbTap tap,
       Consumer<String> log) {
     this.store = store;
@@ -90,12 +93,14 @@ public final class LocalCloudWatch implements AutoCloseable {
 
   private void tick() {
     try {
-      pools.forEach(
-          (name, pool) -> {
-            int peak = pool.takePeakConcurrency();
-            store.put(
-                MetricKey.of("AWS/Lambda", "ConcurrentExecutions", "FunctionName", name), peak);
-          });
+      pools
+          .get()
+          .forEach(
+              (name, pool) -> {
+                int peak = pool.takePeakConcurrency();
+                store.put(
+                    MetricKey.of("AWS/Lambda", "ConcurrentExecutions", "FunctionName", name), peak);
+              });
       alarms.evaluate();
     } catch (RuntimeException e) {
       log.accept("alarm evaluation failed: " + e);
@@ -211,7 +216,7 @@ public final class LocalCloudWatch implements AutoCloseable {
       throw new IllegalArgumentException("a JSON object is expected");
     }
     if (body.path("clear").asBoolean(false)) {
-      pools.forEach((n, p) -> p.inject(FunctionFault.NONE));
+      pools.get().forEach((n, p) -> p.inject(FunctionFault.NONE));
       tap.tables().forEach(t -> tap.inject(t, DynamoDbTap.TableFault.NONE));
       RestartableEngine own = engine;
       if (own != null && !own.running()) {
@@ -226,10 +231,10 @@ public final class LocalCloudWatch implements AutoCloseable {
     }
     if (body.hasNonNull("function")) {
       String f = body.get("function").asText();
-      FunctionPool pool = pools.get(f);
+      Map<String, FunctionPool> now = pools.get();
+      FunctionPool pool = now.get(f);
       if (pool == null) {
-        throw new IllegalArgumentException(
-            "no function named '" + f + "' (" + pools.keySet() + ")");
+        throw new IllegalArgumentException("no function named '" + f + "' (" + now.keySet() + ")");
       }
       FunctionFault fault =
           new FunctionFault(
@@ -297,13 +302,15 @@ public final class LocalCloudWatch implements AutoCloseable {
   private ObjectNode faultsJson() {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode fns = root.putObject("functions");
-    pools.forEach(
-        (name, pool) -> {
-          ObjectNode f = fns.putObject(name);
-          f.put("failureRate", pool.fault().failureRate());
-          f.put("latencyMs", pool.fault().latencyMs());
-          f.put("garbageRate", pool.fault().garbageRate());
-        });
+    pools
+        .get()
+        .forEach(
+            (name, pool) -> {
+              ObjectNode f = fns.putObject(name);
+              f.put("failureRate", pool.fault().failureRate());
+              f.put("latencyMs", pool.fault().latencyMs());
+              f.put("garbageRate", pool.fault().garbageRate());
+            });
     RestartableEngine own = engine;
     if (own != null) {
       ObjectNode e = root.putObject("engine");
