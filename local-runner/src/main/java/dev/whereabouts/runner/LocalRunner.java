@@ -1,5 +1,9 @@
 package dev.whereabouts.runner;
 
+import dev.whereabouts.runner.cli.FaultCommand;
+import dev.whereabouts.runner.cli.GenerateEventCommand;
+import dev.whereabouts.runner.cli.InvokeCommand;
+import dev.whereabouts.runner.cli.LogsCommand;
 import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
 import dev.whereabouts.runner.cloudwatch.MetricStore;
 import dev.whereabouts.runner.cloudwatch.ScaledClock;
@@ -24,6 +28,8 @@ import dev.whereabouts.runner.lambda.FunctionPool;
 import dev.whereabouts.runner.reload.HotReload;
 import dev.whereabouts.runner.server.LoopbackServer;
 import dev.whereabouts.runner.server.RunnerServer;
+import dev.whereabouts.runner.template.Suite;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -49,14 +55,8 @@ import java.util.concurrent.CountDownLatch;
  * a local API Gateway.
  */
 public final class LocalRunner implements AutoCloseable {
-  /** The account id in local ARNs. */
-  public static final String ACCOUNT_ID = "000000000000";
-
   /** The stack name {@code AWS::StackName} resolves to. */
   public static final String STACK_NAME = "local";
-
-  /** The API id in local ARNs and request contexts. */
-  public static final String API_ID = "local";
 
   private final RunnerOptions options;
   private final Console console;
@@ -71,8 +71,6 @@ public final class LocalRunner implements AutoCloseable {
   private RunnerServer server;
   private CompletableFuture<RunnerServer> listening;
   private Path logs;
-  private static final java.util.concurrent.atomic.AtomicInteger FREE_PORT_RUNS =
-      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * The suite as wired: its template, gateway and functions' pools. A template reload builds a new
@@ -184,7 +182,7 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   /** A runner for one {@code invoke}: no banner, everything it prints goes to {@code out}. */
-  static LocalRunner createQuiet(RunnerOptions options, PrintStream out) {
+  public static LocalRunner createQuiet(RunnerOptions options, PrintStream out) {
     LocalRunner r = new LocalRunner(options, out);
     r.banner = false;
     return r;
@@ -227,7 +225,15 @@ public final class LocalRunner implements AutoCloseable {
   /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
-    logs = logDir();
+    // The server binds first: with --port 0 the log's folder is named after the port it got, so
+    // logs --port N finds it as it finds any runner's.
+    listening = CompletableFuture.supplyAsync(this::listen);
+    int port = options.port();
+    if (port == 0) {
+      server = listened(listening);
+      port = server.port();
+    }
+    logs = LogsCommand.logDir(options.dataDir(), port);
     Path logs = this.logs;
     try {
       logFile =
@@ -249,8 +255,6 @@ public final class LocalRunner implements AutoCloseable {
                       line -> console.runner("dynalite: " + line)));
     }
     CompletableFuture<Void> sdkLoaded = CompletableFuture.runAsync(Tables::loadClasses);
-    // The server too: it answers 503 until the suite is wired, and loading it takes a while.
-    listening = CompletableFuture.supplyAsync(this::listen);
     Suite suite =
         SuiteReader.read(options.template(), options.parameterOverrides(), options.region());
     requireJars(suite);
@@ -333,24 +337,12 @@ public final class LocalRunner implements AutoCloseable {
     if (now != null) {
       for (TableSpec t : now.tables()) {
         tables.put(
-            t.name(), "arn:aws:dynamodb:" + now.region() + ":" + ACCOUNT_ID + ":table/" + t.name());
+            t.name(),
+            "arn:aws:dynamodb:" + now.region() + ":" + Suite.ACCOUNT_ID + ":table/" + t.name());
       }
       now.dataPolicies().forEach((function, policy) -> byKey.put(accessKeyOf(function), policy));
     }
     return new SigningRelay.Grants(tables, key -> Optional.ofNullable(byKey.get(key)));
-  }
-
-  /**
-   * The log's folder: the data directory's, else one for the port ({@code logs --port N} finds it),
-   * or with {@code --port 0} one for this process and run (the port is not known yet).
-   */
-  private Path logDir() {
-    if (options.port() == 0 && options.dataDir().isEmpty()) {
-      return dev.whereabouts.runner.console.PrivateFolder.runs()
-          .resolve("pid-" + ProcessHandle.current().pid() + "-" + FREE_PORT_RUNS.incrementAndGet())
-          .resolve("logs");
-    }
-    return LogsCommand.logDir(options.dataDir(), options.port());
   }
 
   /** Binds the port and starts serving; the functions' execute-api endpoint is its port. */
@@ -510,8 +502,8 @@ public final class LocalRunner implements AutoCloseable {
             new LocalGateway.Settings(
                 suite.stage(),
                 suite.region(),
-                ACCOUNT_ID,
-                API_ID,
+                Suite.ACCOUNT_ID,
+                Suite.API_ID,
                 suite.stageThrottle(),
                 suite.corsHeaders()),
             new RouteTable(suite.routes()),

@@ -65,7 +65,7 @@ class PrivateLogTest {
 
   @Test
   void withoutADataDirTheLogIsInTheUsersCacheNotASharedTemporaryFolder() {
-    Path dir = dev.whereabouts.runner.LogsCommandAccess.logDir(3000);
+    Path dir = dev.whereabouts.runner.cli.LogsCommandAccess.logDir(3000);
     assertFalse(
         dir.startsWith(Path.of(System.getProperty("java.io.tmpdir"))),
         dir + " is in the shared temporary folder");

@@ -1,9 +1,9 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.template;
 
-import static dev.whereabouts.runner.Intrinsics.list;
-import static dev.whereabouts.runner.Intrinsics.map;
-import static dev.whereabouts.runner.Intrinsics.number;
-import static dev.whereabouts.runner.Intrinsics.string;
+import static dev.whereabouts.runner.template.Intrinsics.list;
+import static dev.whereabouts.runner.template.Intrinsics.map;
+import static dev.whereabouts.runner.template.Intrinsics.number;
+import static dev.whereabouts.runner.template.Intrinsics.string;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

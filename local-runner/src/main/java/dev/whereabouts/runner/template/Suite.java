@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.template;
 
 import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.gateway.ApiRoute;
@@ -41,6 +41,12 @@ public record Suite(
     Map<String, Policy> dataPolicies,
     Map<String, String> corsHeaders,
     List<Resource> monitoring) {
+
+  /** The account id in local ARNs. */
+  public static final String ACCOUNT_ID = "000000000000";
+
+  /** The API id in local ARNs and request contexts. */
+  public static final String API_ID = "local";
 
   /** A resource as declared, its intrinsic functions resolved. */
   public record Resource(String logicalId, String type, Map<String, Object> properties) {}

@@ -1,10 +1,12 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whereabouts.runner.LocalRunner;
+import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.console.LogFile;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code logs}: searches the runner's JSON-lines log (every line of every function and of the
  * runner, see {@link LogFile}), as {@code sam logs} searches CloudWatch Logs.
  */
-final class LogsCommand {
+public final class LogsCommand {
   static final String HELP =
       """
       Usage: java -jar local-runner/target/local-runner.jar logs [filters] [--follow]
@@ -53,14 +53,14 @@ final class LogsCommand {
   private LogsCommand() {}
 
   /** Where a runner started with {@code dataDir} on {@code port} writes its log. */
-  static Path logDir(Optional<Path> dataDir, int port) {
+  public static Path logDir(Optional<Path> dataDir, int port) {
     return dataDir
         .map(d -> d.resolve("logs"))
         .orElse(
             dev.whereabouts.runner.console.PrivateFolder.runs().resolve(port + "").resolve("logs"));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     Predicate<JsonNode> filter = e -> true;
     Optional<Path> dataDir = Optional.empty();
     int port = 3000;
