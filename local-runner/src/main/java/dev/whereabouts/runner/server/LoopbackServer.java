@@ -214,7 +214,9 @@ public final class LoopbackServer implements AutoCloseable {
       headers.put("Cache-Control", "no-store");
       response.write(
           true, ByteBuffer.wrap(problem.body().getBytes(StandardCharsets.UTF_8)), callback);
-      log.accept("? ? " + problem.status() + " (refused by the server: " + detail + ")");
+      if (problem.status() < 500) {
+        log.accept("? ? " + problem.status() + " (refused by the server: " + detail + ")");
+      }
       return true;
     }
 
@@ -237,9 +239,11 @@ public final class LoopbackServer implements AutoCloseable {
       case 413 -> "Request Too Long";
       case 505 -> "Only HTTP/1.0 and HTTP/1.1 are served.";
       default ->
-          "The request is malformed"
-              + (reason == null || reason.isBlank() ? "" : ": " + printable(reason))
-              + ".";
+          status >= 500
+              ? "The request could not be answered."
+              : "The request is malformed"
+                  + (reason == null || reason.isBlank() ? "" : ": " + printable(reason))
+                  + ".";
     };
   }
 }
