@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A/B of two runner jars (e.g. main's and a branch's, built beforehand), alternated in the same minutes: start to ready (wall, to the first answered request), then
-# CPU per GET /profiles at 8 clients after a warm-up. Usage: wt21-ab.sh JAR_A JAR_B ROUNDS WARMUP SECONDS
+# CPU per GET /profiles at 8 clients after a warm-up.
+#   bench/runner-ab.sh JAR_A JAR_B [ROUNDS] [WARMUP_SECONDS] [SECONDS]   (SECONDS 0: start-up only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 A=$1; B=$2; rounds=${3:-5}; warm=${4:-30}; secs=${5:-30}
