@@ -403,6 +403,28 @@ public final class LocalRunner implements AutoCloseable {
           case 415 -> "UNSUPPORTED_MEDIA_TYPE";
           default -> status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
         };
+    if (type.startsWith("DEFAULT_")) {
+      // No gateway response of its own, and the template's defaults leave the status out: a
+      // problem the server writes whole, as API.md shapes every problem.
+      com.fasterxml.jackson.databind.node.ObjectNode body =
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      body.put(
+          "type",
+          "https://whereabouts.dev/problems/" + (status >= 500 ? "internal" : "client-error"));
+      body.put(
+          "title",
+          switch (status) {
+            case 408 -> "Request timeout";
+            case 431 -> "Request header fields too large";
+            case 505 -> "HTTP version not supported";
+            default -> status >= 500 ? "Internal server error" : "Client error";
+          });
+      body.put("status", status);
+      body.put("detail", detail);
+      body.put("requestId", requestId);
+      return new LoopbackServer.Problem(
+          status, Map.of("Content-Type", "application/problem+json"), body.toString());
+    }
     Wiring w = wiring;
     Suite wired = w == null ? null : w.suite();
     GatewayResponses.Answer a =

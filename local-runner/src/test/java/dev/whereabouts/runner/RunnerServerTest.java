@@ -94,6 +94,15 @@ class RunnerServerTest {
         answer.substring(0, Math.min(200, answer.length())));
     assertTrue(answer.contains("application/problem+json"), answer);
     assertTrue(answer.contains("x-amzn-RequestId: "), answer);
+    assertTrue(answer.contains("\"status\":431"), answer);
+  }
+
+  @Test
+  void aMalformedPercentEncodingInTheQueryIsAProblemNotA500() throws IOException {
+    String answer =
+        exchange("GET /profiles/nobody?x=%ZZ HTTP/1.1\r\n" + host() + "Connection: close\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
+    assertTrue(answer.contains("application/problem+json"), answer);
   }
 
   @Test

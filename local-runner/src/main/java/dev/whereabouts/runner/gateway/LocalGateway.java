@@ -204,6 +204,15 @@ public final class LocalGateway {
       throw new GatewayAnswer(
           "BAD_REQUEST_PARAMETERS", 400, "The request path holds a malformed percent-encoding.");
     }
+    if (call.rawQuery != null) {
+      try {
+        URLDecoder.decode(call.rawQuery, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        call.path = call.rawPath;
+        throw new GatewayAnswer(
+            "BAD_REQUEST_PARAMETERS", 400, "The query string holds a malformed percent-encoding.");
+      }
+    }
     String stagePrefix = "/" + settings.stage();
     call.path =
         decoded.equals(stagePrefix) || decoded.startsWith(stagePrefix + "/")
