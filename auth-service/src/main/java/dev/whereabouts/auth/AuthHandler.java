@@ -11,6 +11,7 @@ import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.json.Timestamps;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import java.io.IOException;
@@ -68,6 +69,7 @@ public final class AuthHandler implements RequestStreamHandler {
     this(Environment.of(environment), Clock.systemUTC());
     // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
     Log.configure(Environment.of(environment));
+    Metrics.configure(Environment.of(environment));
     priming = Priming.register("auth", this::prime);
   }
 

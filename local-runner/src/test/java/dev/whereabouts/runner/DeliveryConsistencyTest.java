@@ -58,9 +58,7 @@ class DeliveryConsistencyTest {
   void everyStackOutputThePipelineReadsExistsInTheTemplate() throws Exception {
     Set<String> read = new LinkedHashSet<>();
     Pattern outputKey = Pattern.compile("OutputKey=='([A-Za-z0-9]+)'");
-    for (String file :
-        List.of(
-            "buildspec.yml", "buildspec-acceptance.yml", "buildspec-gate.yml", "pipeline.yaml")) {
+    for (String file : List.of("buildspec.yml", "buildspec-acceptance.yml", "pipeline.yaml")) {
       Matcher m = outputKey.matcher(Files.readString(ROOT.resolve(file)));
       while (m.find()) {
         read.add(m.group(1));

@@ -490,6 +490,9 @@ class DeployRehearsalTest {
             .lines()
             .filter(l -> !l.isBlank())
             .filter(l -> l.split(":").length < 6 || !expected.containsKey(l.split(":")[5]))
+            // The functions' revisions are used by SAM itself (AutoPublishCodeSha256: the
+            // version's name and description), which resolves and drops the reference.
+            .filter(l -> !l.matches(".*:W2001:Parameter [A-Za-z]+FunctionRevision not used\\."))
             .toList();
     assertEquals(List.of(), unexpected, "cfn-lint on the expanded templates");
   }

@@ -8,14 +8,16 @@ import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The templates pass cfn-lint and the OpenAPI document its validator. These are Python tools: on a
- * machine without them the test says how to get them and is skipped; in CI ({@code CI=true}) a
- * missing tool fails.
+ * The templates pass cfn-lint, its informational rules included, and the OpenAPI document its
+ * validator. These are Python tools: on a machine without them the test says how to get them and is
+ * skipped; in CI ({@code CI=true}) a missing tool fails.
  */
 class TemplateLintTest {
   static final String INSTALL = "python3 -m pip install -r deploy/python-tools.txt";
@@ -35,11 +37,13 @@ class TemplateLintTest {
       assumeTrue(false, tool + " is not installed, so " + file + " was not checked: " + INSTALL);
     }
     Path root = SuiteUnderTest.repositoryRoot();
+    List<String> command = new ArrayList<>(List.of(executable));
+    if (tool.equals("cfn-lint")) {
+      command.addAll(List.of("--include-checks", "I", "--"));
+    }
+    command.add(file);
     Process p =
-        new ProcessBuilder(executable, file)
-            .directory(root.toFile())
-            .redirectErrorStream(true)
-            .start();
+        new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       fail(tool + " " + file + " did not finish in 120 s");

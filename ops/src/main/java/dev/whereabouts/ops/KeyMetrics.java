@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 
 /** The key numbers of a stack over a window, from one GetMetricData round trip per 500 queries. */
 final class KeyMetrics {
-  /** The suite's custom metrics, by service (namespace Whereabouts, dimension Service). */
+  /** The suite's custom metrics, by service (namespace Whereabouts, dimensions Service, Stack). */
   static final Map<String, List<String>> BUSINESS =
       Map.of(
           "auth",
@@ -142,7 +142,7 @@ final class KeyMetrics {
                 name,
                 latency ? "p99" : "Sum",
                 period,
-                Map.of("Service", service));
+                Map.of("Service", service, "Stack", stack));
           }
         });
 
@@ -229,7 +229,10 @@ final class KeyMetrics {
                                     m.namespace(namespace)
                                         .metricName(metric)
                                         .dimensions(
+                                            // By name: CloudWatch matches dimensions as a
+                                            // set, moto (the tests' endpoint) in order.
                                             dimensions.entrySet().stream()
+                                                .sorted(Map.Entry.comparingByKey())
                                                 .map(
                                                     e ->
                                                         Dimension.builder()

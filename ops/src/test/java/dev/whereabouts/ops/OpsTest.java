@@ -179,7 +179,9 @@ class OpsTest {
                         d.metricName("LoginFailed")
                             .unit(StandardUnit.COUNT)
                             .value(3.0)
-                            .dimensions(x -> x.name("Service").value("auth"))));
+                            .dimensions(
+                                x -> x.name("Service").value("auth"),
+                                x -> x.name("Stack").value(stack))));
     Result r = ops("metrics", "--stack", stack, "--since", "1h");
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("LoginFailed 3"), r.out());

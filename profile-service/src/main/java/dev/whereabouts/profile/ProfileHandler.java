@@ -9,6 +9,7 @@ import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
@@ -57,6 +58,7 @@ public final class ProfileHandler implements RequestStreamHandler {
     this(Environment.of(environment), Clock.systemUTC());
     // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
     Log.configure(Environment.of(environment));
+    Metrics.configure(Environment.of(environment));
     priming = Priming.register("profile", this::prime);
   }
 

@@ -45,17 +45,29 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The dashboard page in a real headless browser (Debian's chromium through chromium-driver): it
- * loads without console errors, draws every widget the template's dashboard declares with data, and
- * a fault injected from the page turns the matching alarm to ALARM and back to OK once lifted. The
- * runner runs 30 times faster than the wall clock here (whereabouts.timeScale), so a one-minute
+ * The dashboard page in a real headless browser (Chromium or Chrome through its ChromeDriver, named
+ * by {@value #BROWSER_VARIABLE} and {@value #DRIVER_VARIABLE}, else found on PATH or in /usr/bin):
+ * it loads without console errors, draws every widget the template's dashboard declares with data,
+ * and a fault injected from the page turns the matching alarm to ALARM and back to OK once lifted.
+ * The runner runs 30 times faster than the wall clock here (whereabouts.timeScale), so a one-minute
  * alarm period passes in two seconds.
  */
-class DashboardBrowserTest {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+public class DashboardBrowserTest {
+  /** The browser binary; buildspec.yml sets it to a Chrome for Testing build. */
+  public static final String BROWSER_VARIABLE = "WHEREABOUTS_CHROME";
+
+  /** The ChromeDriver of exactly that browser's version. */
+  public static final String DRIVER_VARIABLE = "WHEREABOUTS_CHROMEDRIVER";
+
   private static final String INSTALL =
-      "apt-get update && apt-get install -y chromium chromium-driver";
+      "apt-get update && apt-get install -y chromium chromium-driver (Debian), or set "
+          + BROWSER_VARIABLE
+          + " and "
+          + DRIVER_VARIABLE
+          + " to a browser and the ChromeDriver of its version";
+
+  private static Path chromium;
+  private static Path driver;
 
   private static LocalRunner runner;
   private static ChromeDriver browser;
@@ -64,9 +76,16 @@ class DashboardBrowserTest {
 
   @BeforeAll
   static void start() throws Exception {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-    if (!present) {
-      String message = "chromium and chromium-driver are needed for this test: " + INSTALL;
+    chromium = tool(BROWSER_VARIABLE, "chromium", "chromium-browser", "google-chrome");
+    driver = tool(DRIVER_VARIABLE, "chromedriver");
+    if (chromium == null || driver == null) {
+      String message =
+          "a browser and its driver are needed for this test (found browser "
+              + chromium
+              + ", driver "
+              + driver
+              + "): "
+              + INSTALL;
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail(message);
       }
@@ -96,7 +115,7 @@ class DashboardBrowserTest {
 
     profileDir = Files.createTempDirectory("chromium-profile");
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
+    options.setBinary(chromium.toFile());
     options.addArguments(
         "--headless",
         "--no-sandbox",
@@ -112,8 +131,39 @@ class DashboardBrowserTest {
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build();
+        new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).build();
     browser = new ChromeDriver(service, options);
+  }
+
+  /**
+   * The executable the environment variable names (which must then exist), else the first of {@code
+   * names} on PATH or in /usr/bin; null when there is none.
+   */
+  private static Path tool(String variable, String... names) {
+    String named = System.getenv(variable);
+    if (named != null && !named.isBlank()) {
+      Path p = Path.of(named);
+      if (!Files.isExecutable(p)) {
+        fail(variable + "=" + named + " is not an executable file");
+      }
+      return p;
+    }
+    List<String> dirs =
+        new ArrayList<>(
+            List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+    dirs.add("/usr/bin");
+    for (String name : names) {
+      for (String dir : dirs) {
+        if (dir.isBlank()) {
+          continue;
+        }
+        Path p = Path.of(dir, name);
+        if (Files.isExecutable(p)) {
+          return p;
+        }
+      }
+    }
+    return null;
   }
 
   @AfterAll

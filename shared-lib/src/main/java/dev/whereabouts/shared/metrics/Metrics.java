@@ -1,6 +1,7 @@
 package dev.whereabouts.shared.metrics;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -17,7 +18,9 @@ import java.util.Optional;
  *
  * <p>A tiny writer rather than {@code aws-embedded-metrics}: that library brings SLF4J, its own
  * Jackson use and environment detection to the init path for what is one JSON line per request.
- * Metrics go to the namespace {@value #NAMESPACE} with the single dimension {@code Service}.
+ * Metrics go to the namespace {@value #NAMESPACE} with the dimensions {@code Service} and {@code
+ * Stack} (the CloudFormation stack, from {@value #STACK_VARIABLE}): two stacks in one account, such
+ * as staging and production, never share a metric, so one's traffic cannot trip the other's alarms.
  */
 public final class Metrics {
   /** The CloudWatch namespace of every custom metric. */
@@ -25,6 +28,18 @@ public final class Metrics {
 
   /** The metric dimension every datum carries. */
   public static final String DIMENSION = "Service";
+
+  /** The dimension naming the stack, carried once {@link #configure} found the stack's name. */
+  public static final String STACK_DIMENSION = "Stack";
+
+  /** The environment variable holding the stack's name (template.yaml sets it per function). */
+  public static final String STACK_VARIABLE = "STACK_NAME";
+
+  /**
+   * The stack of this function's metrics; empty until {@link #configure}. Per class loader, as the
+   * function itself: Lambda and the local runner give each function its own.
+   */
+  private static volatile String stack = "";
 
   private final String service;
   private final Map<String, Series> series = new LinkedHashMap<>();
@@ -36,6 +51,15 @@ public final class Metrics {
    */
   public Metrics(String service) {
     this.service = service;
+  }
+
+  /**
+   * Reads the stack's name from {@value #STACK_VARIABLE} (handlers call this at init, beside {@code
+   * Log.configure}). Without it the metrics carry the {@code Service} dimension alone, which no
+   * alarm of a deployed stack watches; DeployRehearsalTest checks the template sets it.
+   */
+  public static void configure(Environment env) {
+    stack = env.optional(STACK_VARIABLE).orElse("");
   }
 
   /** Counts one occurrence of {@code name}. */
@@ -79,9 +103,13 @@ public final class Metrics {
       g.writeArrayFieldStart("CloudWatchMetrics");
       g.writeStartObject();
       g.writeStringField("Namespace", NAMESPACE);
+      String stackName = stack;
       g.writeArrayFieldStart("Dimensions");
       g.writeStartArray();
       g.writeString(DIMENSION);
+      if (!stackName.isEmpty()) {
+        g.writeString(STACK_DIMENSION);
+      }
       g.writeEndArray();
       g.writeEndArray();
       g.writeArrayFieldStart("Metrics");
@@ -96,6 +124,9 @@ public final class Metrics {
       g.writeEndArray();
       g.writeEndObject();
       g.writeStringField(DIMENSION, service);
+      if (!stackName.isEmpty()) {
+        g.writeStringField(STACK_DIMENSION, stackName);
+      }
       for (Map.Entry<String, String> p : properties.entrySet()) {
         g.writeStringField(p.getKey(), p.getValue());
       }

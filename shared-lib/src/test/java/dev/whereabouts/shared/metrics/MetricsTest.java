@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.Jackson;
 import java.time.Instant;
 import java.util.Map;
@@ -34,5 +35,21 @@ class MetricsTest {
     assertEquals(1.0, emf.get("LocationLookupUnavailable").asDouble());
     assertEquals(2, emf.get("LocationLookupLatency").size());
     assertEquals("r1", emf.get("requestId").asText());
+  }
+
+  @Test
+  void theStackIsADimensionSoTwoStacksNeverShareAMetric() throws Exception {
+    try {
+      Metrics.configure(Environment.of(Map.of("STACK_NAME", "whereabouts-staging")));
+      Metrics m = new Metrics("auth");
+      m.count("LoginFailed");
+      JsonNode emf = Jackson.MAPPER.readTree(m.toEmf(Instant.EPOCH, Map.of()).orElseThrow());
+      assertEquals(
+          "[\"Service\",\"Stack\"]", emf.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString());
+      assertEquals("auth", emf.get("Service").asText());
+      assertEquals("whereabouts-staging", emf.get("Stack").asText());
+    } finally {
+      Metrics.configure(Environment.of(Map.of()));
+    }
   }
 }
