@@ -11,8 +11,6 @@ import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.console.LogFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,10 +69,6 @@ class LogsCommandTest {
   @Test
   void logsFindsOneRequestsLinesAcrossTheRunnerAndItsFunctions(@TempDir Path data)
       throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
     LocalRunner runner =
         LocalRunner.create(
             RunnerOptions.parse(
@@ -82,7 +76,7 @@ class LogsCommandTest {
                   "--template",
                   SuiteUnderTest.repositoryRoot().resolve("template.yaml").toString(),
                   "--port",
-                  Integer.toString(port),
+                  "0",
                   "--data-dir",
                   data.toString(),
                   "--no-color"
