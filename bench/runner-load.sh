@@ -37,7 +37,7 @@ java ${RUNNER_JAVA_OPTS:-} -jar "${RUNNER_JAR:-local-runner/target/local-runner.
   --parameter-overrides StageRateLimit=1000000 StageBurstLimit=1000000 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log" "$log".*' EXIT
-until curl -s -o /dev/null "$base/_local/metrics"; do
+until curl -sf -o /dev/null "$base/_local/metrics"; do
   kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.02
 done
@@ -67,21 +67,19 @@ g=doc["gateway"]["ownMs"]
 print("  gateway own time per request (latest 10,000): p50 %s ms, p90 %s ms, p99 %s ms" % (g["p50"], g["p90"], g["p99"]))
 '
 echo "16 clients (throughput):"
-threads() {  # thread group -> CPU ticks so far, read from /proc in one go (names cut to 15 characters)
+threads() {  # one line per live thread: TID GROUP CPU-ticks-so-far, from /proc in one go
   python3 - "$pid" <<'PY'
-import glob, re, sys, collections
-groups = collections.Counter()
+import glob, re, sys
 for stat in glob.glob("/proc/%s/task/*/stat" % sys.argv[1]):
     try:
         text = open(stat).read()
     except OSError:
-        continue
+        continue  # ended while listed
+    tid = stat.split("/")[-2]
     name = text[text.index("(") + 1:text.rindex(")")]
     fields = text[text.rindex(")") + 2:].split()
     name = re.sub(r"-env-?\d*$|-e?n?v?$|[-#]?\d+$", "", name).replace(" ", "_")
-    groups[name] += int(fields[11]) + int(fields[12])
-for name, ticks in sorted(groups.items()):
-    print(name, ticks)
+    print(tid, name, int(fields[11]) + int(fields[12]))
 PY
 }
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }  # user + system CPU
@@ -104,8 +102,31 @@ if [ -s "$log.t1" ]; then
     printf "  runner process: %.0f %% CPU, %.2f ms per request\n", r / hz * 1e11 / w, r * 1000 / hz / n }'
   awk -v r=$(( e1 - e0 )) -v n=$(( n1 - n0 )) -v w=$(( w1 - w0 )) -v hz="$(getconf CLK_TCK)" 'BEGIN {
     printf "  DynamoDB engine (dynalite, its own process): %.0f %% CPU, %.2f ms per request\n", r / hz * 1e11 / w, r * 1000 / hz / n }'
-  # Threads that ended while measured (a connection's thread) are in the process's figure only.
-  join "$log.t0" "$log.t1" | awk -v n=$(( n1 - n0 )) -v r=$(( r1 - r0 )) -v hz="$(getconf CLK_TCK)" '{d = ($3 - $2) * 1000 / hz; if (d / n >= 0.01) printf "    %-24s %.2f\n", $1, d / n; t += d} END {printf "    %-24s %.2f\n", "total", t / n; printf "    %-24s %.2f\n", "threads-that-ended", (r * 1000 / hz - t) / n}' | sort -k2 -n -r
+  # Per thread, by id: a thread alive at both ends counts its own difference, one started during
+  # the window all of its ticks; what a thread that ended during the window used after the first
+  # snapshot is gone from /proc with it, so it is the process's figure minus the live threads'
+  # ("threads-that-ended"). The rows then add up to the process's figure.
+  python3 - "$log.t0" "$log.t1" $(( n1 - n0 )) $(( r1 - r0 )) "$(getconf CLK_TCK)" <<'PY'
+import sys, collections
+def read(path):
+    out = {}
+    for line in open(path):
+        tid, group, ticks = line.split()
+        out[tid] = (group, int(ticks))
+    return out
+t0, t1 = read(sys.argv[1]), read(sys.argv[2])
+n, process, hz = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+groups = collections.Counter()
+for tid, (group, ticks) in t1.items():
+    groups[group] += ticks - t0.get(tid, (group, 0))[1]
+live = sum(groups.values())
+groups["threads-that-ended"] = process - live
+ms = lambda ticks: ticks * 1000.0 / hz / n
+for group, ticks in sorted(groups.items(), key=lambda g: -g[1]):
+    if abs(ms(ticks)) >= 0.01:
+        print("    %-24s %.2f" % (group, ms(ticks)))
+print("    %-24s %.2f (the process's figure)" % ("total", ms(process)))
+PY
 fi
 rm -f "$log.load" "$log.t0" "$log.t1"
 curl -s "$base/_local/metrics" | python3 -c '

@@ -22,6 +22,41 @@ const portAt = args.indexOf('--port')
 const port = portAt >= 0 ? Number(args[portAt + 1]) : 0
 
 const server = dynalite(options)
+
+// Every web page can reach a loopback port through the browser, and dynalite answers any Origin
+// with Access-Control-Allow-Origin: *. The engine serves the runner and the SDK only: a request
+// with an Origin, any method but POST (OPTIONS preflights included), or a Host that is not a
+// loopback name (DNS rebinding) is refused before dynalite sees it. Any port: a relay in front
+// of the engine (the tests' connection counters) passes its own.
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/
+function refusal (req) {
+  if (req.headers.origin !== undefined) return 'The engine answers no web page (a request with an Origin).'
+  if (req.method !== 'POST') return 'DynamoDB takes POST only.'
+  if (!LOOPBACK_HOST.test((req.headers.host || '').toLowerCase())) {
+    return 'The engine answers only for its loopback host names.'
+  }
+  return null
+}
+const dynaliteHandlers = server.listeners('request')
+server.removeAllListeners('request')
+server.on('request', (req, res) => {
+  const refused = refusal(req)
+  if (refused === null) {
+    dynaliteHandlers.forEach((handler) => handler.call(server, req, res))
+    return
+  }
+  const body = JSON.stringify({
+    __type: 'com.amazonaws.dynamodb.v20120810#AccessDeniedException',
+    message: refused
+  })
+  res.writeHead(403, {
+    'Content-Type': 'application/x-amz-json-1.0',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close'
+  })
+  res.end(body)
+  req.resume()
+})
 let stopping = false
 function stop () {
   if (stopping) return

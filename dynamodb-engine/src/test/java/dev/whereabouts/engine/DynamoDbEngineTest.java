@@ -54,6 +54,46 @@ class DynamoDbEngineTest {
   }
 
   @Test
+  void aWebPageOrARebindingHostCannotReachTheTables() throws IOException {
+    try (DynamoDbEngine engine = DynamoDbEngine.startInMemory()) {
+      int port = engine.endpoint().getPort();
+      String scan =
+          "POST / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%sX-Amz-Target: DynamoDB_20120810.ListTables"
+              + "\r\nContent-Type: application/x-amz-json-1.0\r\nAuthorization: AWS4-HMAC-SHA256"
+              + " Credential=x/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host,"
+              + " Signature=00\r\nX-Amz-Date: 20260101T000000Z\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+      String plain = raw(port, String.format(scan, port, ""));
+      assertTrue(plain.startsWith("HTTP/1.1 200"), plain);
+      String withOrigin = raw(port, String.format(scan, port, "Origin: https://evil.example\r\n"));
+      assertTrue(withOrigin.startsWith("HTTP/1.1 403"), withOrigin);
+      assertFalse(withOrigin.toLowerCase(java.util.Locale.ROOT).contains("access-control-allow"));
+      String preflight =
+          raw(
+              port,
+              "OPTIONS / HTTP/1.1\r\nHost: 127.0.0.1:"
+                  + port
+                  + "\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: POST"
+                  + "\r\nConnection: close\r\n\r\n");
+      assertTrue(preflight.startsWith("HTTP/1.1 403"), preflight);
+      assertFalse(preflight.toLowerCase(java.util.Locale.ROOT).contains("access-control-allow"));
+      String rebound =
+          raw(
+              port,
+              scan.replace("Host: 127.0.0.1:%d", "Host: rebind.evil.example:%d")
+                  .formatted(port, ""));
+      assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+    }
+  }
+
+  private static String raw(int port, String request) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void keepsDataAcrossRestartsInItsDataDirectory(@TempDir Path dir) {
     try (DynamoDbEngine first = start(dir);
         DynamoDbClient client = client(first)) {

@@ -1,12 +1,17 @@
 package dev.whereabouts.runner;
 
-import com.sun.net.httpserver.HttpServer;
+import dev.whereabouts.runner.cli.FaultCommand;
+import dev.whereabouts.runner.cli.GenerateEventCommand;
+import dev.whereabouts.runner.cli.InvokeCommand;
+import dev.whereabouts.runner.cli.LogsCommand;
 import dev.whereabouts.runner.cloudwatch.LocalCloudWatch;
 import dev.whereabouts.runner.cloudwatch.MetricStore;
 import dev.whereabouts.runner.cloudwatch.ScaledClock;
 import dev.whereabouts.runner.console.Console;
 import dev.whereabouts.runner.console.LocalMetrics;
+import dev.whereabouts.runner.dynamodb.DynamoDbTap;
 import dev.whereabouts.runner.dynamodb.RestartableEngine;
+import dev.whereabouts.runner.dynamodb.SigningRelay;
 import dev.whereabouts.runner.dynamodb.Storage;
 import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.dynamodb.Tables;
@@ -15,20 +20,19 @@ import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
 import dev.whereabouts.runner.gateway.Policy;
-import dev.whereabouts.runner.gateway.RequestLineGuard;
 import dev.whereabouts.runner.gateway.RouteTable;
-import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.gateway.SigV4Verifier;
 import dev.whereabouts.runner.lambda.CompiledClasses;
 import dev.whereabouts.runner.lambda.FunctionConfig;
 import dev.whereabouts.runner.lambda.FunctionPool;
 import dev.whereabouts.runner.reload.HotReload;
+import dev.whereabouts.runner.server.LoopbackServer;
+import dev.whereabouts.runner.server.RunnerServer;
+import dev.whereabouts.runner.template.Suite;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +48,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Runs the whole suite on one machine from template.yaml: a local DynamoDB engine (dynalite, a
@@ -53,49 +55,38 @@ import java.util.concurrent.Executors;
  * a local API Gateway.
  */
 public final class LocalRunner implements AutoCloseable {
-  /** The account id in local ARNs. */
-  public static final String ACCOUNT_ID = "000000000000";
-
   /** The stack name {@code AWS::StackName} resolves to. */
   public static final String STACK_NAME = "local";
-
-  /** The API id in local ARNs and request contexts. */
-  public static final String API_ID = "local";
 
   private final RunnerOptions options;
   private final Console console;
   private final LocalMetrics metrics =
       new LocalMetrics(new MetricStore(ScaledClock.fromSystemProperty()));
   private LocalCloudWatch cloudWatch;
+  private DynamoDbTap tap;
   private boolean banner = true;
   private dev.whereabouts.runner.console.LogFile logFile;
   private CompletableFuture<RestartableEngine> engineStart;
   private Storage storage;
-  private HttpServer http;
-  private RequestLineGuard guard;
-  private ExecutorService workers;
+  private RunnerServer server;
+  private CompletableFuture<RunnerServer> listening;
+  private Path logs;
 
-  /** Updated in place on a template reload: LocalCloudWatch holds this map. */
-  private final Map<String, FunctionPool> pools = new LinkedHashMap<>();
+  /**
+   * The suite as wired: its template, gateway and functions' pools. A template reload builds a new
+   * one and swaps it whole, so a reader (a gateway thread, the alarm thread, {@code invoke}) sees
+   * one suite, never a map half emptied and refilled.
+   */
+  private record Wiring(Suite suite, LocalGateway gateway, Map<String, FunctionPool> pools) {}
+
+  private volatile Wiring wiring;
 
   private final Map<String, String> secrets = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
 
-  /** Replaced as a whole when template.yaml changes under --watch. */
-  private volatile LocalGateway gateway;
-
-  private Suite suite;
   private HotReload hotReload;
 
   static {
-    // The JDK's HTTP server writes headers and body separately; with Nagle's algorithm and the
-    // client's delayed ACK each exchange can stall ~40 ms. Read once, when its config loads.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-    // Past its default of 200 header lines the JDK's server drops the connection without an
-    // answer; API Gateway answers such a request, so the gateway must see it to answer it.
-    if (System.getProperty("sun.net.httpserver.maxReqHeaders") == null) {
-      System.setProperty("sun.net.httpserver.maxReqHeaders", "10000");
-    }
     // On Lambda every environment is a JVM of its own, whose URLConnection keep-alive cache keeps
     // its connection to DynamoDB (and the profile's to the API). Here all environments share one
     // cache, which keeps 5 idle connections per destination: with 32 environments most calls
@@ -174,7 +165,7 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The suite as started, for tests. */
   public String baseUrl() {
-    return "http://127.0.0.1:" + guard.port();
+    return "http://127.0.0.1:" + server.port();
   }
 
   /**
@@ -191,7 +182,7 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   /** A runner for one {@code invoke}: no banner, everything it prints goes to {@code out}. */
-  static LocalRunner createQuiet(RunnerOptions options, PrintStream out) {
+  public static LocalRunner createQuiet(RunnerOptions options, PrintStream out) {
     LocalRunner r = new LocalRunner(options, out);
     r.banner = false;
     return r;
@@ -199,13 +190,14 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The template's functions. */
   public java.util.Set<String> functions() {
-    return java.util.Collections.unmodifiableSet(pools.keySet());
+    return pools().keySet();
   }
 
   /** Invokes {@code function} once with {@code eventJson}, as the gateway would. */
   public dev.whereabouts.runner.lambda.Invocation invoke(String function, String eventJson)
       throws dev.whereabouts.runner.lambda.FunctionInitException {
-    var invocation = pools.get(function).invoke(eventJson, java.util.UUID.randomUUID().toString());
+    var invocation =
+        pools().get(function).invoke(eventJson, java.util.UUID.randomUUID().toString());
     metrics.invocation(function, invocation.durationMs(), !invocation.succeeded());
     return invocation;
   }
@@ -233,7 +225,16 @@ public final class LocalRunner implements AutoCloseable {
   /** Reads the template, starts the DynamoDB engine, the functions' pools and the gateway. */
   public void start() throws StartupException {
     long started = System.nanoTime();
-    Path logs = LogsCommand.logDir(options.dataDir(), options.port());
+    // The server binds first: with --port 0 the log's folder is named after the port it got, so
+    // logs --port N finds it as it finds any runner's.
+    listening = CompletableFuture.supplyAsync(this::listen);
+    int port = options.port();
+    if (port == 0) {
+      server = listened(listening);
+      port = server.port();
+    }
+    logs = LogsCommand.logDir(options.dataDir(), port);
+    Path logs = this.logs;
     try {
       logFile =
           new dev.whereabouts.runner.console.LogFile(logs, 10L << 20, java.time.Clock.systemUTC());
@@ -279,6 +280,7 @@ public final class LocalRunner implements AutoCloseable {
               suite.region(),
               suite.tables(),
               options.ttlInterval(),
+              this::grants,
               console::runner);
     } catch (IllegalStateException e) {
       throw new StartupException(e.getMessage());
@@ -287,71 +289,152 @@ public final class LocalRunner implements AutoCloseable {
 
     metrics.api(STACK_NAME, suite.stage());
     try {
+      tap =
+          new DynamoDbTap(
+              storage.upstream(),
+              metrics.store(),
+              suite.tables().stream().map(TableSpec::name).toList(),
+              suite.region(),
+              key -> Optional.ofNullable(secrets.get(key)),
+              console::runner);
       cloudWatch =
           new LocalCloudWatch(
-              suite, STACK_NAME, metrics.store(), pools, storage.endpoint(), console::runner);
+              suite, STACK_NAME, metrics.store(), this::pools, tap, console::runner);
     } catch (IllegalArgumentException | IOException e) {
       throw new StartupException("the template's alarms or dashboard: " + e.getMessage());
     }
     storage.engine().ifPresent(cloudWatch::engine);
     step = step(started, step, "alarms and dashboard read, DynamoDB tap listening");
+    server = listened(listening);
     wire(suite);
-    ServerSocket publicSocket;
-    try {
-      // Clients reach the guard; the JDK server listens on a private loopback port behind it.
-      http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
-      publicSocket = new ServerSocket(options.port(), 128, InetAddress.getLoopbackAddress());
-    } catch (BindException e) {
-      throw new StartupException(
-          "port " + options.port() + " is in use; stop what uses it or pass --port N");
-    } catch (IOException e) {
-      throw new StartupException("cannot listen on port " + options.port() + ": " + e.getMessage());
-    }
-    workers =
-        Executors.newFixedThreadPool(
-            64,
-            r -> {
-              Thread t = new Thread(r, "gateway");
-              t.setDaemon(true);
-              return t;
-            });
-    http.setExecutor(workers);
-    http.createContext(
+    server.page(
         "/_local/metrics",
-        ServedHosts.loopbackOnly(
-            exchange -> {
-              byte[] body = metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8);
-              exchange.getResponseHeaders().set("Content-Type", "application/json");
-              exchange.sendResponseHeaders(200, body.length);
-              exchange.getResponseBody().write(body);
-              exchange.close();
-            }));
-    http.createContext(
-        "/",
-        exchange -> {
-          if (hotReload != null) {
-            // A request sent right after a save runs the saved code.
-            hotReload.awaitSettled();
-          }
-          gateway.handle(exchange);
-        });
+        exchange ->
+            exchange.respondWith(
+                200,
+                Map.of("Content-Type", "application/json"),
+                metrics.toJson().toPrettyString().getBytes(StandardCharsets.UTF_8)));
     step(
         started,
         step,
-        pools.size() + " functions ready (each loads in its first request: a cold start)");
-    cloudWatch.register(http);
+        pools().size() + " functions ready (each loads in its first request: a cold start)");
+    cloudWatch.register(server);
     console.install();
-    http.start();
-    guard =
-        new RequestLineGuard(
-            publicSocket,
-            http.getAddress(),
-            new GatewayResponses(suite.gatewayResponses()),
-            console::runner);
     cloudWatch.start();
     if (banner) {
       printBanner(suite, (System.nanoTime() - started) / 1e6);
     }
+  }
+
+  /**
+   * What the template grants each function on DynamoDB, for the relay to real tables: the tables'
+   * ARNs, and each function's data policy by its access key.
+   */
+  private SigningRelay.Grants grants() {
+    Suite now = wiring == null ? null : wiring.suite();
+    Map<String, String> tables = new LinkedHashMap<>();
+    Map<String, Policy> byKey = new LinkedHashMap<>();
+    if (now != null) {
+      for (TableSpec t : now.tables()) {
+        tables.put(
+            t.name(),
+            "arn:aws:dynamodb:" + now.region() + ":" + Suite.ACCOUNT_ID + ":table/" + t.name());
+      }
+      now.dataPolicies().forEach((function, policy) -> byKey.put(accessKeyOf(function), policy));
+    }
+    return new SigningRelay.Grants(tables, key -> Optional.ofNullable(byKey.get(key)));
+  }
+
+  /** Binds the port and starts serving; the functions' execute-api endpoint is its port. */
+  private RunnerServer listen() {
+    try {
+      RunnerServer s =
+          new RunnerServer(options.port(), this::serve, this::problem, console::runner);
+      s.start();
+      return s;
+    } catch (IOException e) {
+      throw new java.util.concurrent.CompletionException(e);
+    }
+  }
+
+  private RunnerServer listened(CompletableFuture<RunnerServer> listening) throws StartupException {
+    try {
+      return listening.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof BindException) {
+        throw new StartupException(
+            "port " + options.port() + " is in use; stop what uses it or pass --port N");
+      }
+      throw new StartupException(
+          "cannot listen on port " + options.port() + ": " + e.getCause().getMessage());
+    }
+  }
+
+  /** The functions' pools now (empty before the suite is wired); a reload swaps the whole map. */
+  private Map<String, FunctionPool> pools() {
+    Wiring w = wiring;
+    return w == null ? Map.of() : w.pools();
+  }
+
+  private void serve(dev.whereabouts.runner.server.Exchange exchange) throws IOException {
+    Wiring w = wiring;
+    if (w == null) {
+      exchange.respondWith(
+          503,
+          Map.of("Content-Type", "application/json", "Retry-After", "1"),
+          "{\"message\":\"The runner is starting.\"}".getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    if (hotReload != null) {
+      // A request sent right after a save runs the saved code.
+      hotReload.awaitSettled();
+    }
+    w.gateway().handle(exchange);
+  }
+
+  /** The server's own refusals, shaped by the template's gateway responses like the gateway's. */
+  private LoopbackServer.Problem problem(int status, String detail, String requestId) {
+    String type =
+        switch (status) {
+          case 400 -> "BAD_REQUEST_PARAMETERS";
+          case 403 -> "ACCESS_DENIED";
+          case 404 -> "RESOURCE_NOT_FOUND";
+          case 413 -> "REQUEST_TOO_LARGE";
+          case 415 -> "UNSUPPORTED_MEDIA_TYPE";
+          default -> status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
+        };
+    if (type.startsWith("DEFAULT_")) {
+      // No gateway response of its own, and the template's defaults leave the status out: a
+      // problem the server writes whole, as API.md shapes every problem.
+      com.fasterxml.jackson.databind.node.ObjectNode body =
+          new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+      body.put(
+          "type",
+          "https://whereabouts.dev/problems/" + (status >= 500 ? "internal" : "client-error"));
+      body.put(
+          "title",
+          switch (status) {
+            case 408 -> "Request timeout";
+            case 431 -> "Request header fields too large";
+            case 505 -> "HTTP version not supported";
+            default -> status >= 500 ? "Internal server error" : "Client error";
+          });
+      body.put("status", status);
+      body.put("detail", detail);
+      body.put("requestId", requestId);
+      return new LoopbackServer.Problem(
+          status, Map.of("Content-Type", "application/problem+json"), body.toString());
+    }
+    Wiring w = wiring;
+    Suite wired = w == null ? null : w.suite();
+    GatewayResponses.Answer a =
+        new GatewayResponses(wired == null ? Map.of() : wired.gatewayResponses())
+            .render(
+                type,
+                status,
+                detail,
+                Map.of("requestId", requestId, "extendedRequestId", requestId));
+    return new LoopbackServer.Problem(a.status(), a.headers(), a.body());
   }
 
   private static void requireJars(Suite suite) throws StartupException {
@@ -375,7 +458,7 @@ public final class LocalRunner implements AutoCloseable {
    * finish.
    */
   private synchronized void wire(Suite suite) {
-    this.suite = suite;
+    Map<String, FunctionPool> pools = pools();
     Map<String, FunctionPool> next = new LinkedHashMap<>();
     Map<String, Policy> policyByKey = new LinkedHashMap<>();
     for (Suite.Function f : suite.functions()) {
@@ -396,10 +479,10 @@ public final class LocalRunner implements AutoCloseable {
       env.put("AWS_ACCESS_KEY_ID", accessKey);
       env.put("AWS_SECRET_ACCESS_KEY", secrets.get(accessKey));
       // Through the tap, which publishes AWS/DynamoDB metrics and injects table faults.
-      env.put("AWS_ENDPOINT_URL_DYNAMODB", cloudWatch.dynamoDbEndpoint().toString());
+      env.put("AWS_ENDPOINT_URL_DYNAMODB", tap.endpoint().toString());
       // API Gateway's execute API is this runner: a function calling its own API (profile ->
       // location) derives the URL from its request context's API id and stage, never from Host.
-      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + options.port());
+      env.put("AWS_ENDPOINT_URL_EXECUTE_API", "http://127.0.0.1:" + server.port());
       env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
       env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(f.memoryMb()));
       env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
@@ -436,13 +519,13 @@ public final class LocalRunner implements AutoCloseable {
       next.put(f.logicalId(), pool);
     }
 
-    gateway =
+    LocalGateway gateway =
         new LocalGateway(
             new LocalGateway.Settings(
                 suite.stage(),
                 suite.region(),
-                ACCOUNT_ID,
-                API_ID,
+                Suite.ACCOUNT_ID,
+                Suite.API_ID,
                 suite.stageThrottle(),
                 suite.corsHeaders()),
             new RouteTable(suite.routes()),
@@ -453,13 +536,12 @@ public final class LocalRunner implements AutoCloseable {
             metrics,
             console::runner,
             Clock.systemUTC());
+    wiring = new Wiring(suite, gateway, java.util.Collections.unmodifiableMap(next));
     for (Map.Entry<String, FunctionPool> old : pools.entrySet()) {
       if (next.get(old.getKey()) != old.getValue()) {
         old.getValue().close();
       }
     }
-    pools.clear();
-    pools.putAll(next);
   }
 
   /** {@code --watch}: sources recompiled on save, template.yaml re-read on save. */
@@ -501,11 +583,12 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   private synchronized void loadCompiled(String module, CompiledClasses classes) {
-    if (suite == null) {
+    Wiring w = wiring;
+    if (w == null) {
       return; // not wired yet: wire() asks for the compiled classes itself
     }
-    for (Suite.Function f : suite.functions()) {
-      FunctionPool pool = pools.get(f.logicalId());
+    for (Suite.Function f : w.suite().functions()) {
+      FunctionPool pool = w.pools().get(f.logicalId());
       if (f.module().equals(module) && pool != null) {
         pool.load(classes);
       }
@@ -517,7 +600,7 @@ public final class LocalRunner implements AutoCloseable {
    * and routes replaced. A template that cannot be read leaves the running suite as it was.
    */
   private Optional<Map<String, Path>> reloadTemplate() {
-    if (gateway == null) {
+    if (wiring == null) {
       console.runner("template.yaml changed while starting: restart to apply it");
       return Optional.empty();
     }
@@ -569,8 +652,7 @@ public final class LocalRunner implements AutoCloseable {
     console.runner("dashboard: " + base + "/_local/dashboard");
     console.runner(
         "logs: "
-            + dev.whereabouts.runner.console.LogFile.current(
-                LogsCommand.logDir(options.dataDir(), options.port()))
+            + dev.whereabouts.runner.console.LogFile.current(logs)
             + " (search them: java -jar local-runner/target/local-runner.jar logs --help)");
     console.runner("try it:");
     for (String line : CurlSession.lines(base)) {
@@ -598,17 +680,19 @@ public final class LocalRunner implements AutoCloseable {
 
   @Override
   public void close() {
-    if (guard != null) {
-      guard.close();
+    if (server != null) {
+      server.close();
+    } else if (listening != null) {
+      // start-up failed elsewhere while the server was starting
+      listening.thenAccept(RunnerServer::close);
     }
     if (hotReload != null) {
       hotReload.close();
     }
-    if (http != null) {
-      http.stop(0);
-    }
     if (cloudWatch != null) {
       cloudWatch.close();
+    } else if (tap != null) {
+      tap.close();
     }
     if (logFile != null) {
       logFile.close();
@@ -617,10 +701,7 @@ public final class LocalRunner implements AutoCloseable {
         logFile.deleteFolder();
       }
     }
-    if (workers != null) {
-      workers.shutdownNow();
-    }
-    pools.values().forEach(FunctionPool::close);
+    pools().values().forEach(FunctionPool::close);
     if (storage != null) {
       storage.close();
     } else if (engineStart != null) {

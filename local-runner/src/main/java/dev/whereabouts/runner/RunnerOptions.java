@@ -33,7 +33,8 @@ public record RunnerOptions(
 
       Options:
         --template FILE              the SAM template (default: template.yaml here or in a parent folder)
-        --port N                     the port to listen on, loopback only (default: 3000)
+        --port N                     the port to listen on, loopback only (default: 3000; 0: a
+                                     free one, printed when ready)
         --parameter-overrides K=V…   template parameter values, as with sam deploy
         --data-dir DIR               keep DynamoDB data in DIR across restarts (default: in memory)
         --dynamodb-endpoint URL      use a DynamoDB engine you run instead of starting one: another
@@ -97,8 +98,8 @@ public record RunnerOptions(
           } catch (NumberFormatException e) {
             throw new UsageException("--port takes a number, not '" + v + "'");
           }
-          if (port < 1 || port > 65535) {
-            throw new UsageException("--port must be between 1 and 65535");
+          if (port < 0 || port > 65535) {
+            throw new UsageException("--port must be between 0 (a free port) and 65535");
           }
         }
         case "--parameter-overrides" -> {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
+import dev.whereabouts.runner.template.CloudFormationYaml;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,8 +11,6 @@ import dev.whereabouts.runner.fixture.FixtureJar;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,12 +50,7 @@ class RunnerFidelityTest {
       Files.copy(template, dir.resolve("template.yaml"));
     }
     runner =
-        runner(
-            "--template",
-            dir.resolve("template.yaml").toString(),
-            "--port",
-            Integer.toString(freePort()),
-            "--no-color");
+        runner("--template", dir.resolve("template.yaml").toString(), "--port", "0", "--no-color");
     runner.start();
     base = runner.baseUrl();
   }
@@ -70,12 +63,6 @@ class RunnerFidelityTest {
   private static LocalRunner runner(String... args) throws Exception {
     return LocalRunner.create(
         RunnerOptions.parse(args), new PrintStream(new ByteArrayOutputStream(), true));
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static HttpResponse<String> get(String path, String... headers) throws Exception {
@@ -348,7 +335,7 @@ class RunnerFidelityTest {
             "--template",
             dir.resolve("template.yaml").toString(),
             "--port",
-            Integer.toString(freePort()),
+            "0",
             "--parameter-overrides",
             "Greeting=hi");
     other.start();
@@ -370,12 +357,7 @@ class RunnerFidelityTest {
     Files.copy(dir.resolve("template.yaml"), watched.resolve("template.yaml"));
     FixtureJar.build(watched.resolve("fixture.jar"));
     LocalRunner other =
-        runner(
-            "--template",
-            watched.resolve("template.yaml").toString(),
-            "--port",
-            Integer.toString(freePort()),
-            "--watch");
+        runner("--template", watched.resolve("template.yaml").toString(), "--port", "0", "--watch");
     other.start();
     try {
       URI slow = URI.create(other.baseUrl() + "/slow");

@@ -9,8 +9,6 @@ import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.dynamodb.Storage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -170,7 +168,7 @@ class RunnerStorageTest {
                 "--template",
                 SuiteUnderTest.repositoryRoot().resolve("template.yaml").toString(),
                 "--port",
-                Integer.toString(freePort()),
+                "0",
                 "--no-color"));
     args.addAll(List.of(extra));
     LocalRunner runner =
@@ -199,11 +197,5 @@ class RunnerStorageTest {
             StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
         .httpClient(UrlConnectionHttpClient.create())
         .build();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.Policy;
+import dev.whereabouts.runner.template.CloudFormationYaml;
+import dev.whereabouts.runner.template.Suite;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -191,9 +194,9 @@ class TemplateWiringTest {
     Policy policy = suite.invokePolicies().get("ProfileFunction");
     String base =
         "arn:aws:execute-api:eu-central-1:"
-            + LocalRunner.ACCOUNT_ID
+            + Suite.ACCOUNT_ID
             + ":"
-            + LocalRunner.API_ID
+            + Suite.API_ID
             + "/"
             + suite.stage();
     assertTrue(policy.allows("execute-api:Invoke", base + "/GET/locations/michael"));

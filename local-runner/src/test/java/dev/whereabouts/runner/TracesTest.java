@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
+import dev.whereabouts.runner.cli.LogsCommand;
 import dev.whereabouts.runner.lambda.TraceHeader;
+import dev.whereabouts.runner.template.Suite;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,17 +44,13 @@ class TracesTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static LocalRunner runner(Path template, Path data) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
     return LocalRunner.create(
         RunnerOptions.parse(
             new String[] {
               "--template",
               template.toString(),
               "--port",
-              Integer.toString(port),
+              "0",
               "--data-dir",
               data.toString(),
               "--no-color"

@@ -89,7 +89,8 @@ public sealed interface AlarmDefinition {
    *
    * @throws IllegalArgumentException naming the alarm and what the runner cannot evaluate
    */
-  static List<AlarmDefinition> read(List<dev.whereabouts.runner.Suite.Resource> resources) {
+  static List<AlarmDefinition> read(
+      List<dev.whereabouts.runner.template.Suite.Resource> resources) {
     List<AlarmDefinition> out = new ArrayList<>();
     for (var r : resources) {
       Map<String, Object> p = r.properties();

@@ -3,7 +3,7 @@ package dev.whereabouts.runner.cloudwatch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whereabouts.runner.Suite;
+import dev.whereabouts.runner.template.Suite;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

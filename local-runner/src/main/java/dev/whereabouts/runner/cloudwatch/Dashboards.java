@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whereabouts.runner.Suite;
+import dev.whereabouts.runner.template.Suite;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,13 +3,13 @@ package dev.whereabouts.runner.cloudwatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.whereabouts.runner.Suite;
+import dev.whereabouts.runner.dynamodb.DynamoDbTap;
 import dev.whereabouts.runner.dynamodb.RestartableEngine;
-import dev.whereabouts.runner.gateway.ServedHosts;
 import dev.whereabouts.runner.lambda.FunctionFault;
 import dev.whereabouts.runner.lambda.FunctionPool;
+import dev.whereabouts.runner.server.Exchange;
+import dev.whereabouts.runner.server.RunnerServer;
+import dev.whereabouts.runner.template.Suite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -33,7 +33,10 @@ public final class LocalCloudWatch implements AutoCloseable {
   private final MetricStore store;
   private final Alarms alarms;
   private final Dashboards dashboards;
-  private final Map<String, FunctionPool> pools;
+
+  /** The functions' pools now: a template reload swaps the whole map. */
+  private final java.util.function.Supplier<Map<String, FunctionPool>> pools;
+
   private final DynamoDbTap tap;
   private final String stack;
   private final Consumer<String> log;
@@ -41,8 +44,9 @@ public final class LocalCloudWatch implements AutoCloseable {
   private volatile RestartableEngine engine;
 
   /**
-   * Reads the template's alarms and dashboards and starts the tap in front of {@code engine}.
+   * Reads the template's alarms and dashboards.
    *
+   * @param tap the DynamoDB tap, whose table faults this sets (closed with this)
    * @param log where state changes and fault changes are told
    * @throws IllegalArgumentException naming an alarm or dashboard the runner cannot evaluate
    */
@@ -50,10 +54,9 @@ public final class LocalCloudWatch implements AutoCloseable {
       Suite suite,
       String stack,
       MetricStore store,
-      Map<String, FunctionPool> pools,
-      URI engine,
-      Consumer<String> log)
-      throws IOException {
+      java.util.function.Supplier<Map<String, FunctionPool>> pools,
+      DynamoDbTap tap,
+      Consumer<String> log) {
     this.store = store;
     this.pools = pools;
     this.stack = stack;
@@ -68,7 +71,7 @@ public final class LocalCloudWatch implements AutoCloseable {
               }
             });
     this.dashboards = Dashboards.of(suite.monitoring());
-    this.tap = new DynamoDbTap(engine, store, suite.tables().stream().map(t -> t.name()).toList());
+    this.tap = tap;
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -90,12 +93,14 @@ public final class LocalCloudWatch implements AutoCloseable {
 
   private void tick() {
     try {
-      pools.forEach(
-          (name, pool) -> {
-            int peak = pool.takePeakConcurrency();
-            store.put(
-                MetricKey.of("AWS/Lambda", "ConcurrentExecutions", "FunctionName", name), peak);
-          });
+      pools
+          .get()
+          .forEach(
+              (name, pool) -> {
+                int peak = pool.takePeakConcurrency();
+                store.put(
+                    MetricKey.of("AWS/Lambda", "ConcurrentExecutions", "FunctionName", name), peak);
+              });
       alarms.evaluate();
     } catch (RuntimeException e) {
       log.accept("alarm evaluation failed: " + e);
@@ -131,24 +136,24 @@ public final class LocalCloudWatch implements AutoCloseable {
   /**
    * Adds the {@code /_local/alarms}, {@code /_local/dashboard} and {@code /_local/faults} pages.
    */
-  public void register(HttpServer http) {
-    // Like every /_local page: answered to loopback Host names only (no DNS rebinding).
-    http.createContext(
-        "/_local/alarms", ServedHosts.loopbackOnly(e -> json(e, 200, alarms.toJson(stack))));
-    http.createContext("/_local/faults", ServedHosts.loopbackOnly(this::faults));
-    http.createContext("/_local/dashboard", ServedHosts.loopbackOnly(this::dashboard));
+  public void register(RunnerServer server) {
+    // The server checks Host, Origin and the content type of state changes for every /_local page.
+    server.page("/_local/alarms", e -> json(e, 200, alarms.toJson(stack)));
+    server.page("/_local/faults", this::faults);
+    server.page("/_local/dashboard", this::dashboard);
   }
 
-  private void dashboard(HttpExchange e) throws IOException {
-    String path = e.getRequestURI().getPath();
+  private void dashboard(Exchange e) throws IOException {
+    String path = e.rawPath();
     String rest = path.substring("/_local/dashboard".length());
     switch (rest) {
       case "", "/" -> resource(e, "dashboard/index.html", "text/html; charset=utf-8");
       case "/dashboard.js" -> resource(e, "dashboard/dashboard.js", "text/javascript");
       case "/dashboard.css" -> resource(e, "dashboard/dashboard.css", "text/css");
+      case "/favicon.svg" -> resource(e, "dashboard/favicon.svg", "image/svg+xml");
       case "/uPlot.iife.min.js" -> resource(e, UPLOT + "dist/uPlot.iife.min.js", "text/javascript");
       case "/uPlot.min.css" -> resource(e, UPLOT + "dist/uPlot.min.css", "text/css");
-      case "/data" -> json(e, 200, data(query(e.getRequestURI().getRawQuery())));
+      case "/data" -> json(e, 200, data(query(e.rawQuery())));
       default -> json(e, 404, error("no such page: " + path));
     }
   }
@@ -173,19 +178,18 @@ public final class LocalCloudWatch implements AutoCloseable {
     return root;
   }
 
-  private void faults(HttpExchange e) throws IOException {
-    if (e.getRequestMethod().equals("GET")) {
+  private void faults(Exchange e) throws IOException {
+    if (e.method().equals("GET")) {
       json(e, 200, faultsJson());
       return;
     }
-    if (!e.getRequestMethod().equals("POST")) {
-      e.getResponseHeaders().set("Allow", "GET, POST");
-      json(e, 405, error("GET or POST"));
+    if (!e.method().equals("POST")) {
+      json(e, 405, error("GET or POST"), Map.of("Allow", "GET, POST"));
       return;
     }
     JsonNode body;
     try {
-      body = JSON.readTree(e.getRequestBody().readAllBytes());
+      body = JSON.readTree(e.body(1 << 16));
       apply(body);
     } catch (IOException | IllegalArgumentException | NullPointerException ex) {
       json(e, 400, error(String.valueOf(ex.getMessage())));
@@ -212,7 +216,7 @@ public final class LocalCloudWatch implements AutoCloseable {
       throw new IllegalArgumentException("a JSON object is expected");
     }
     if (body.path("clear").asBoolean(false)) {
-      pools.forEach((n, p) -> p.inject(FunctionFault.NONE));
+      pools.get().forEach((n, p) -> p.inject(FunctionFault.NONE));
       tap.tables().forEach(t -> tap.inject(t, DynamoDbTap.TableFault.NONE));
       RestartableEngine own = engine;
       if (own != null && !own.running()) {
@@ -227,10 +231,10 @@ public final class LocalCloudWatch implements AutoCloseable {
     }
     if (body.hasNonNull("function")) {
       String f = body.get("function").asText();
-      FunctionPool pool = pools.get(f);
+      Map<String, FunctionPool> now = pools.get();
+      FunctionPool pool = now.get(f);
       if (pool == null) {
-        throw new IllegalArgumentException(
-            "no function named '" + f + "' (" + pools.keySet() + ")");
+        throw new IllegalArgumentException("no function named '" + f + "' (" + now.keySet() + ")");
       }
       FunctionFault fault =
           new FunctionFault(
@@ -298,13 +302,15 @@ public final class LocalCloudWatch implements AutoCloseable {
   private ObjectNode faultsJson() {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode fns = root.putObject("functions");
-    pools.forEach(
-        (name, pool) -> {
-          ObjectNode f = fns.putObject(name);
-          f.put("failureRate", pool.fault().failureRate());
-          f.put("latencyMs", pool.fault().latencyMs());
-          f.put("garbageRate", pool.fault().garbageRate());
-        });
+    pools
+        .get()
+        .forEach(
+            (name, pool) -> {
+              ObjectNode f = fns.putObject(name);
+              f.put("failureRate", pool.fault().failureRate());
+              f.put("latencyMs", pool.fault().latencyMs());
+              f.put("garbageRate", pool.fault().garbageRate());
+            });
     RestartableEngine own = engine;
     if (own != null) {
       ObjectNode e = root.putObject("engine");
@@ -352,27 +358,25 @@ public final class LocalCloudWatch implements AutoCloseable {
     return o;
   }
 
-  private static void json(HttpExchange e, int status, JsonNode body) throws IOException {
-    try (e) {
-      byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-      e.getResponseHeaders().set("Content-Type", "application/json");
-      e.getResponseHeaders().set("Cache-Control", "no-store");
-      e.sendResponseHeaders(status, bytes.length);
-      e.getResponseBody().write(bytes);
-    }
+  private static void json(Exchange e, int status, JsonNode body) throws IOException {
+    json(e, status, body, Map.of());
   }
 
-  private static void resource(HttpExchange e, String name, String type) throws IOException {
-    try (e;
-        InputStream in = LocalCloudWatch.class.getClassLoader().getResourceAsStream(name)) {
+  private static void json(Exchange e, int status, JsonNode body, Map<String, String> extra)
+      throws IOException {
+    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
+    Map<String, String> headers = new LinkedHashMap<>(extra);
+    headers.put("Content-Type", "application/json");
+    e.respondWith(status, headers, bytes);
+  }
+
+  private static void resource(Exchange e, String name, String type) throws IOException {
+    try (InputStream in = LocalCloudWatch.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
-        e.sendResponseHeaders(404, -1);
+        json(e, 404, error("no such file: " + name));
         return;
       }
-      byte[] bytes = in.readAllBytes();
-      e.getResponseHeaders().set("Content-Type", type);
-      e.sendResponseHeaders(200, bytes.length);
-      e.getResponseBody().write(bytes);
+      e.respondWith(200, Map.of("Content-Type", type), in.readAllBytes());
     }
   }
 

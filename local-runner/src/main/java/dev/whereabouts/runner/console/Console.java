@@ -101,7 +101,8 @@ public final class Console {
   }
 
   /** Prints a line of the runner's own. */
-  public void runner(String line) {
+  public void runner(String text) {
+    String line = Printable.of(text);
     print((colour ? "\u001b[1m" : "") + "runner  " + (colour ? RESET : "") + "| " + line);
     // The console first: the file must not delay what a watching user (or test) reads.
     LogFile f = file;
@@ -116,10 +117,11 @@ public final class Console {
     }
     String name = function == null ? "runner" : function;
     String label = label(name);
+    String shown = Printable.of(text);
     if (colour) {
-      print(COLOURS[Math.floorMod(name.hashCode(), COLOURS.length)] + label + RESET + "| " + text);
+      print(COLOURS[Math.floorMod(name.hashCode(), COLOURS.length)] + label + RESET + "| " + shown);
     } else {
-      print(label + "| " + text);
+      print(label + "| " + shown);
     }
     LogFile f = file;
     if (f != null) {

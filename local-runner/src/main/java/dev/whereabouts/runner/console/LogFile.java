@@ -11,16 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 
 /**
  * Every line the console prints, also written as one JSON object per line to {@code
- * DIR/runner.jsonl}: {@code time}, {@code source} (a function's name or {@code runner}), the line's
- * {@code requestId}, {@code correlationId}, {@code traceId} and {@code level} when the function
- * logged JSON, and the line itself ({@code record} when JSON, else {@code message}). When the file
- * passes {@code maxBytes} it becomes {@code runner.1.jsonl} (the older ones shift up to {@code
- * runner.KEEP.jsonl}, the oldest is dropped) and a new file starts.
+ * DIR/runner.jsonl}, in a {@link PrivateFolder} (0700, files 0600, no link followed): {@code time},
+ * {@code source} (a function's name or {@code runner}), the line's {@code requestId}, {@code
+ * correlationId}, {@code traceId} and {@code level} when the function logged JSON, and the line
+ * itself ({@code record} when JSON, else {@code message}). When the file passes {@code maxBytes} it
+ * becomes {@code runner.1.jsonl} (the older ones shift up to {@code runner.KEEP.jsonl}, the oldest
+ * is dropped) and a new file starts.
  */
 public final class LogFile implements AutoCloseable {
   /** Rotated files kept besides the current one. */
@@ -38,7 +38,7 @@ public final class LogFile implements AutoCloseable {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.clock = clock;
-    Files.createDirectories(dir);
+    PrivateFolder.create(dir);
     open();
   }
 
@@ -52,11 +52,11 @@ public final class LogFile implements AutoCloseable {
     java.util.List<Path> out = new java.util.ArrayList<>();
     for (int i = KEEP; i >= 1; i--) {
       Path p = dir.resolve("runner." + i + ".jsonl");
-      if (Files.isRegularFile(p)) {
+      if (PrivateFolder.isFile(p)) {
         out.add(p);
       }
     }
-    if (Files.isRegularFile(current(dir))) {
+    if (PrivateFolder.isFile(current(dir))) {
       out.add(current(dir));
     }
     return out;
@@ -64,7 +64,7 @@ public final class LogFile implements AutoCloseable {
 
   private void open() throws IOException {
     Path file = current(dir);
-    out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    out = PrivateFolder.append(file);
     size = Files.size(file);
   }
 
@@ -172,7 +172,7 @@ public final class LogFile implements AutoCloseable {
     Files.deleteIfExists(dir.resolve("runner." + KEEP + ".jsonl"));
     for (int i = KEEP - 1; i >= 1; i--) {
       Path from = dir.resolve("runner." + i + ".jsonl");
-      if (Files.exists(from)) {
+      if (Files.exists(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         Files.move(
             from, dir.resolve("runner." + (i + 1) + ".jsonl"), StandardCopyOption.REPLACE_EXISTING);
       }

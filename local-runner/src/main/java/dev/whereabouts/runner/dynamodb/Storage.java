@@ -1,7 +1,6 @@
 package dev.whereabouts.runner.dynamodb;
 
 import dev.whereabouts.engine.EngineException;
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,11 +56,12 @@ public final class Storage implements AutoCloseable {
       String region,
       List<TableSpec> specs,
       Duration ttlInterval,
+      java.util.function.Supplier<SigningRelay.Grants> grants,
       Consumer<String> log) {
     boolean aws = yours.map(Storage::isAwsEndpoint).orElse(false);
     Storage storage;
     if (aws) {
-      storage = relayTo(yours.get(), region, log);
+      storage = relayTo(yours.get(), region, grants, log);
     } else if (yours.isPresent()) {
       storage =
           new Storage(
@@ -138,7 +138,11 @@ public final class Storage implements AutoCloseable {
    * Real DynamoDB: the runner uses the caller's AWS credentials, and the functions, which keep
    * their local credentials for the gateway's SigV4 checks, go through a relay that signs again.
    */
-  private static Storage relayTo(URI aws, String fallbackRegion, Consumer<String> log) {
+  private static Storage relayTo(
+      URI aws,
+      String fallbackRegion,
+      java.util.function.Supplier<SigningRelay.Grants> grants,
+      Consumer<String> log) {
     String region = signingRegion(aws, fallbackRegion);
     AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
     try {
@@ -151,12 +155,7 @@ public final class Storage implements AutoCloseable {
               + e.getMessage()
               + ")");
     }
-    SigningRelay relay;
-    try {
-      relay = SigningRelay.start(aws, credentials, region);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start the DynamoDB relay: " + e.getMessage());
-    }
+    SigningRelay relay = new SigningRelay(aws, credentials, region, grants);
     Tables tables =
         new Tables(
             DynamoDbClient.builder()
@@ -171,10 +170,9 @@ public final class Storage implements AutoCloseable {
             + aws
             + " ("
             + region
-            + "); the functions reach it through "
-            + relay.endpoint()
-            + ", which signs their calls with your AWS credentials");
-    return new Storage(relay.endpoint(), tables, Optional.empty(), Optional.of(relay));
+            + "); the functions' calls are signed again with your AWS credentials, each only"
+            + " for what its role in the template grants");
+    return new Storage(aws, tables, Optional.empty(), Optional.of(relay));
   }
 
   private static String signingRegion(URI endpoint, String fallback) {
@@ -182,9 +180,14 @@ public final class Storage implements AutoCloseable {
     return labels.length >= 4 && labels[0].startsWith("dynamodb") ? labels[1] : fallback;
   }
 
-  /** Where the functions' DynamoDB calls go (before the runner's tap). */
+  /** Where the functions' DynamoDB calls go (behind the runner's tap). */
   public URI endpoint() {
     return endpoint;
+  }
+
+  /** How the tap sends the functions' calls on: as they are, or signed again for AWS. */
+  public DynamoDbTap.Upstream upstream() {
+    return relay.<DynamoDbTap.Upstream>map(r -> r).orElseGet(() -> DynamoDbTap.engine(endpoint));
   }
 
   /** The runner's own engine, which faults may kill and restart; empty for the user's. */
@@ -207,7 +210,6 @@ public final class Storage implements AutoCloseable {
     if (ttlSweeper != null) {
       ttlSweeper.close();
     }
-    relay.ifPresent(SigningRelay::close);
     tables.close();
     engine.ifPresent(RestartableEngine::close);
   }

@@ -2,16 +2,13 @@ package dev.whereabouts.runner.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.whereabouts.runner.console.LocalMetrics;
 import dev.whereabouts.runner.lambda.FunctionInitException;
 import dev.whereabouts.runner.lambda.FunctionPool;
 import dev.whereabouts.runner.lambda.Invocation;
 import dev.whereabouts.runner.lambda.TraceHeader;
+import dev.whereabouts.runner.server.Exchange;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,7 +31,7 @@ import java.util.function.Function;
  * proxy event, the Lambda invocation and the proxy response — with the template's gateway responses
  * for everything the gateway answers itself.
  */
-public final class LocalGateway implements HttpHandler {
+public final class LocalGateway {
   /** API Gateway's payload limit. */
   public static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -130,8 +127,8 @@ public final class LocalGateway implements HttpHandler {
     }
   }
 
-  @Override
-  public void handle(HttpExchange exchange) throws IOException {
+  /** Answers one request. */
+  public void handle(Exchange exchange) throws IOException {
     Call call = new Call(settings, clock);
     Reply reply;
     String outcome = "";
@@ -190,12 +187,13 @@ public final class LocalGateway implements HttpHandler {
     TraceHeader.setCurrent(call.trace);
   }
 
-  private void read(HttpExchange exchange, Call call) throws IOException, GatewayAnswer {
-    call.method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-    call.rawPath = exchange.getRequestURI().getRawPath();
-    call.rawQuery = exchange.getRequestURI().getRawQuery();
-    call.sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
-    exchange.getRequestHeaders().forEach((k, v) -> call.headers.put(canonical(k), List.copyOf(v)));
+  private void read(Exchange exchange, Call call) throws IOException, GatewayAnswer {
+    call.method = exchange.method().toUpperCase(Locale.ROOT);
+    call.rawPath = exchange.rawPath();
+    call.rawQuery = exchange.rawQuery();
+    call.sourceIp = exchange.remoteAddress();
+    exchange.forEachHeader(
+        (k, v) -> call.headers.computeIfAbsent(canonical(k), n -> new ArrayList<>()).add(v));
     traced(call);
     call.host = Optional.ofNullable(call.header("Host")).orElse("127.0.0.1");
     String decoded;
@@ -206,6 +204,15 @@ public final class LocalGateway implements HttpHandler {
       throw new GatewayAnswer(
           "BAD_REQUEST_PARAMETERS", 400, "The request path holds a malformed percent-encoding.");
     }
+    if (call.rawQuery != null) {
+      try {
+        URLDecoder.decode(call.rawQuery, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        call.path = call.rawPath;
+        throw new GatewayAnswer(
+            "BAD_REQUEST_PARAMETERS", 400, "The query string holds a malformed percent-encoding.");
+      }
+    }
     String stagePrefix = "/" + settings.stage();
     call.path =
         decoded.equals(stagePrefix) || decoded.startsWith(stagePrefix + "/")
@@ -214,13 +221,11 @@ public final class LocalGateway implements HttpHandler {
     if (call.path.isEmpty()) {
       call.path = "/";
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
-      if (body.length > MAX_PAYLOAD_BYTES) {
-        throw new GatewayAnswer("REQUEST_TOO_LARGE", 413, "Request Too Long");
-      }
-      call.body = body;
+    byte[] body = exchange.body(MAX_PAYLOAD_BYTES);
+    if (body.length > MAX_PAYLOAD_BYTES) {
+      throw new GatewayAnswer("REQUEST_TOO_LARGE", 413, "Request Too Long");
     }
+    call.body = body;
   }
 
   private static String canonical(String header) {
@@ -503,17 +508,10 @@ public final class LocalGateway implements HttpHandler {
     return new Reply(status, headers, bytes);
   }
 
-  private void write(HttpExchange exchange, Call call, Reply reply) throws IOException {
-    reply.headers().forEach((k, v) -> exchange.getResponseHeaders().put(k, new ArrayList<>(v)));
-    exchange.getResponseHeaders().set("x-amzn-RequestId", call.requestId);
-    exchange.getResponseHeaders().set("X-Amzn-Trace-Id", call.trace);
-    boolean empty = reply.body().length == 0 || call.method.equals("HEAD") || reply.status() == 204;
-    exchange.sendResponseHeaders(reply.status(), empty ? -1 : reply.body().length);
-    if (!empty) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(reply.body());
-      }
-    }
-    exchange.close();
+  private void write(Exchange exchange, Call call, Reply reply) throws IOException {
+    Map<String, List<String>> headers = new LinkedHashMap<>(reply.headers());
+    headers.put("x-amzn-RequestId", List.of(call.requestId));
+    headers.put("X-Amzn-Trace-Id", List.of(call.trace));
+    exchange.respond(reply.status(), headers, reply.body());
   }
 }

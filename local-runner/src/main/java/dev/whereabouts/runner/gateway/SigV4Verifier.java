@@ -39,6 +39,7 @@ public final class SigV4Verifier {
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   private final String region;
+  private final String service;
   private final Function<String, Optional<String>> secretKeys;
 
   /**
@@ -46,7 +47,16 @@ public final class SigV4Verifier {
    * @param secretKeys access key id → secret access key of the identities the runner knows
    */
   public SigV4Verifier(String region, Function<String, Optional<String>> secretKeys) {
+    this(region, "execute-api", secretKeys);
+  }
+
+  /**
+   * @param service the service signatures must be scoped to ({@code dynamodb} for the tap)
+   */
+  public SigV4Verifier(
+      String region, String service, Function<String, Optional<String>> secretKeys) {
     this.region = region;
+    this.service = service;
     this.secretKeys = secretKeys;
   }
 
@@ -103,12 +113,12 @@ public final class SigV4Verifier {
     String accessKey = m.group(1);
     String date = m.group(2);
     String scopeRegion = m.group(3);
-    String service = m.group(4);
+    String scopeService = m.group(4);
     List<String> signedHeaders = List.of(m.group(5).split(";"));
     String signature = m.group(6);
 
-    if (!service.equals("execute-api")) {
-      throw new Refused("Credential should be scoped to correct service: 'execute-api'", false);
+    if (!scopeService.equals(service)) {
+      throw new Refused("Credential should be scoped to correct service: '" + service + "'", false);
     }
     if (!scopeRegion.equals(region)) {
       throw new Refused(

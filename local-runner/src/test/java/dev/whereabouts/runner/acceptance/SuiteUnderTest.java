@@ -3,9 +3,6 @@ package dev.whereabouts.runner.acceptance;
 import dev.whereabouts.runner.LocalRunner;
 import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.reliability.Transcript;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -61,8 +58,10 @@ public final class SuiteUnderTest {
       RunnerOptions options =
           RunnerOptions.parse(
               new String[] {
-                "--template", repositoryRoot().resolve("template.yaml").toString(),
-                "--port", Integer.toString(freePort()),
+                "--template",
+                repositoryRoot().resolve("template.yaml").toString(),
+                "--port",
+                "0",
                 "--no-color"
               });
       // Every line the runner and the functions print also goes to the transcript, which the
@@ -73,12 +72,6 @@ public final class SuiteUnderTest {
       return local;
     } catch (Exception e) {
       throw new IllegalStateException("the local runner did not start: " + e.getMessage(), e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.whereabouts.runner.Suite;
+import dev.whereabouts.runner.template.Suite;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.runner.LocalRunner;
 import dev.whereabouts.runner.RunnerOptions;
-import dev.whereabouts.runner.SuiteReader;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,10 +89,6 @@ public class DashboardBrowserTest {
       }
       Assumptions.assumeTrue(false, message);
     }
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
     System.setProperty("whereabouts.timeScale", "30");
     try {
       runner =
@@ -104,7 +98,7 @@ public class DashboardBrowserTest {
                     "--template",
                     SuiteUnderTest.repositoryRoot().resolve("template.yaml").toString(),
                     "--port",
-                    Integer.toString(port),
+                    "0",
                     "--no-color"
                   }),
               new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

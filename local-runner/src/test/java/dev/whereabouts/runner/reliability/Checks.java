@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.whereabouts.runner.acceptance.Api;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.Executable;
-import org.opentest4j.TestAbortedException;
 
 /** What every answer must satisfy, and how a case that awaits issue 12 is run. */
 final class Checks {
@@ -51,32 +49,8 @@ final class Checks {
     return reply;
   }
 
-  /**
-   * A named case as a dynamic test. A case on {@link AwaitsSecurityFixes#CASES} must still fail;
-   * when it passes, the test fails and asks for it to be taken off the list.
-   */
+  /** A named case as a dynamic test. */
   static DynamicTest named(String name, Executable check) {
-    if (!AwaitsSecurityFixes.awaits(name)) {
-      return DynamicTest.dynamicTest(name, check);
-    }
-    return DynamicTest.dynamicTest(
-        "[AWAITS_SECURITY_FIXES] " + name,
-        () -> {
-          try {
-            check.execute();
-          } catch (AssertionError | RuntimeException expected) {
-            if (expected instanceof TestAbortedException) {
-              throw expected;
-            }
-            // Fails as listed: issue 12's fix is not merged here.
-            System.out.println(
-                "AWAITS_SECURITY_FIXES: " + name + " fails as listed: " + expected.getMessage());
-            return;
-          }
-          fail(
-              "'"
-                  + name
-                  + "' passes now: remove it from AwaitsSecurityFixes.CASES (issue 12 is merged)");
-        });
+    return DynamicTest.dynamicTest(name, check);
   }
 }

@@ -2,10 +2,10 @@ package dev.whereabouts.runner.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.whereabouts.runner.SuiteReader;
 import dev.whereabouts.runner.acceptance.Api;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.gateway.ApiRoute;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

@@ -8,8 +8,6 @@ import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.acceptance.Api;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,16 +56,15 @@ class ReliabilityEngineRestartTest {
   @BeforeAll
   static void startRunnerWithADataFolder() throws Exception {
     data = Files.createTempDirectory("whereabouts-engine-restart");
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
     RunnerOptions options =
         RunnerOptions.parse(
             new String[] {
-              "--template", SuiteUnderTest.repositoryRoot().resolve("template.yaml").toString(),
-              "--port", Integer.toString(port),
-              "--data-dir", data.toString(),
+              "--template",
+              SuiteUnderTest.repositoryRoot().resolve("template.yaml").toString(),
+              "--port",
+              "0",
+              "--data-dir",
+              data.toString(),
               "--no-color"
             });
     runner = LocalRunner.create(options, System.out);

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.runner.LocalRunner;
-import dev.whereabouts.runner.Suite;
-import dev.whereabouts.runner.SuiteReader;
 import dev.whereabouts.runner.acceptance.Api;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.cloudwatch.MetricKey;
 import dev.whereabouts.runner.cloudwatch.MetricStore;
 import dev.whereabouts.runner.cloudwatch.Statistic;
+import dev.whereabouts.runner.template.Suite;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

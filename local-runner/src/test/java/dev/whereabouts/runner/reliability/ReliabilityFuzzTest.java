@@ -1,7 +1,6 @@
 package dev.whereabouts.runner.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.runner.acceptance.Api;
 import java.util.ArrayList;
@@ -57,13 +56,9 @@ class ReliabilityFuzzTest {
     pool.shutdown();
     Map<Integer, Integer> statuses = new TreeMap<>();
     List<String> failures = new ArrayList<>();
-    List<String> awaiting = new ArrayList<>();
-    int malformed = 0;
     for (Shard shard : shards) {
       shard.statuses.forEach((k, v) -> statuses.merge(k, v, Integer::sum));
       failures.addAll(shard.failures);
-      awaiting.addAll(shard.awaiting);
-      malformed += shard.malformed;
     }
     System.out.println(
         "reliability fuzz: seed "
@@ -75,33 +70,17 @@ class ReliabilityFuzzTest {
             + " client(s), statuses "
             + statuses
             + ", failures "
-            + failures.size()
-            + ", "
-            + AwaitsSecurityFixes.MALFORMED_URIS
-            + ": "
-            + awaiting.size());
-    awaiting.stream()
-        .limit(5)
-        .forEach(a -> System.out.println("AWAITS_SECURITY_FIXES: fuzz input " + a));
+            + failures.size());
     assertEquals(List.of(), failures, "inputs that broke the contract");
-    if (AwaitsSecurityFixes.awaits(AwaitsSecurityFixes.MALFORMED_URIS) && malformed > 20) {
-      assertTrue(
-          !awaiting.isEmpty(),
-          malformed
-              + " malformed URIs all answered well: remove MALFORMED_URIS from"
-              + " AwaitsSecurityFixes.CASES (issue 12 is merged)");
-    }
   }
 
   /** One client: its own owner and other user, the inputs given to it, what it saw. */
   private static final class Shard {
     final Map<Integer, Integer> statuses = new TreeMap<>();
     final List<String> failures = new ArrayList<>();
-    final List<String> awaiting = new ArrayList<>();
     final World.User owner = World.register("fz-owner");
     final World.User other = World.register("fz-other");
     final Fuzzer fuzzer;
-    int malformed;
 
     Shard(long seed) {
       String ownerBearer = owner.bearer();
@@ -125,23 +104,19 @@ class ReliabilityFuzzTest {
       Map<String, Optional<Map<String, AttributeValue>>> stored = snapshot(owner.id(), other.id());
       for (int i = first; i < to && failures.size() < 25; i += step) {
         Fuzzer.Input input = fuzzer.input(i);
-        if (malformedTarget(input.target())) {
-          malformed++;
-        }
         Api.Reply reply;
         try {
           reply =
               Transcript.response(
                   Raw.socket(input.method(), input.target(), input.headers(), input.body()));
         } catch (RuntimeException e) {
-          (malformedTarget(input.target()) ? awaiting : failures)
-              .add(input + " -> no answer: " + e.getMessage());
+          failures.add(input + " -> no answer: " + e.getMessage());
           continue;
         }
         statuses.merge(reply.status(), 1, Integer::sum);
         String problem = violation(input, reply);
         if (problem != null) {
-          (malformedTarget(input.target()) ? awaiting : failures).add(input + " -> " + problem);
+          failures.add(input + " -> " + problem);
         }
         if (reply.status() < 300) {
           stored = snapshot(owner.id(), other.id());
@@ -156,25 +131,6 @@ class ReliabilityFuzzTest {
           }
         }
       }
-    }
-  }
-
-  /**
-   * Whether the JDK's HTTP server, which parses the request line before the gateway sees it, takes
-   * the target for a malformed URI (it then answers an HTML 400 itself, or drops the connection).
-   */
-  static boolean malformedTarget(String target) {
-    if (!AwaitsSecurityFixes.awaits(AwaitsSecurityFixes.MALFORMED_URIS)) {
-      return false;
-    }
-    try {
-      new java.net.URI(
-          new String(
-              target.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-              java.nio.charset.StandardCharsets.ISO_8859_1));
-      return false;
-    } catch (java.net.URISyntaxException e) {
-      return true;
     }
   }
 

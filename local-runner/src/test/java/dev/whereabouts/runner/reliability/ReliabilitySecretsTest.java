@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.ops.Ops;
 import dev.whereabouts.runner.LocalRunner;
-import dev.whereabouts.runner.Subcommands;
+import dev.whereabouts.runner.cli.Subcommands;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

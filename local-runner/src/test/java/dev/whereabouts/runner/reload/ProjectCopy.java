@@ -9,8 +9,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,11 +85,7 @@ final class ProjectCopy implements AutoCloseable {
     List<String> args = new ArrayList<>(options);
     args.addAll(
         List.of(
-            "--template",
-            root.resolve("template.yaml").toString(),
-            "--port",
-            Integer.toString(freePort()),
-            "--no-color"));
+            "--template", root.resolve("template.yaml").toString(), "--port", "0", "--no-color"));
     OutputStream both =
         new OutputStream() {
           @Override
@@ -162,12 +156,6 @@ final class ProjectCopy implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

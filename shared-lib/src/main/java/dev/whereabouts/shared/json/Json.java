@@ -96,6 +96,12 @@ public final class Json {
         throw Problem.badRequest(
             "The request body repeats the property '" + duplicateName(message) + "'.");
       }
+      if (message.equals(UNPAIRED_SURROGATE)) {
+        throw Problem.badRequest(
+            "The request body holds an escape of half a character (an unpaired surrogate)"
+                + at(e.getLocation())
+                + ".");
+      }
       throw Problem.badRequest("The request body is not valid JSON" + at(e.getLocation()) + ".");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -140,6 +146,7 @@ public final class Json {
         JsonObject object = new JsonObject();
         String name;
         while ((name = p.nextFieldName()) != null) {
+          wholeCharacters(p, name);
           p.nextToken();
           object.set(name, value(p));
         }
@@ -153,7 +160,7 @@ public final class Json {
         return array;
       }
       case VALUE_STRING -> {
-        return p.getText();
+        return wholeCharacters(p, p.getText());
       }
       case VALUE_NUMBER_INT -> {
         return p.getNumberValue();
@@ -173,6 +180,27 @@ public final class Json {
       default -> throw new JsonParseException(p, "unexpected token " + p.currentToken());
     }
   }
+
+  /**
+   * {@code text} when every surrogate in it is half of a pair. A JSON escape can spell a lone
+   * surrogate ({@code "\\ud800x"}), which no UTF-8 text can hold: stored, it would come back as
+   * {@code "?x"}, so it is refused rather than altered.
+   */
+  private static String wholeCharacters(JsonParser p, String text) throws JsonParseException {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new JsonParseException(p, UNPAIRED_SURROGATE);
+      }
+    }
+    return text;
+  }
+
+  private static final String UNPAIRED_SURROGATE = "unpaired surrogate";
 
   private static String duplicateName(String message) {
     int start = message.indexOf('\'');

@@ -30,4 +30,31 @@ public final class ControlCharacters {
       }
     }
   }
+
+  /**
+   * The API's further rule for one-line display fields ({@code displayName}, {@code name}): no
+   * bidirectional embeddings, overrides or isolates (U+202A–U+202E, U+2066–U+2069), which make a
+   * name read differently from what it holds, and no invisible U+200B, U+2060, U+FEFF, which make
+   * two names look the same. The joiners U+200C and U+200D stay allowed (emoji sequences and some
+   * scripts need them).
+   *
+   * @throws Problem 400 naming {@code field} and the first such character, as U+XXXX
+   */
+  public static void refuseInvisibleFormatting(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean bidi = (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+      boolean invisible = c == 0x200B || c == 0x2060 || c == 0xFEFF;
+      if (bidi || invisible) {
+        throw Problem.badRequest(
+            "'"
+                + field
+                + "' holds the "
+                + (bidi ? "bidirectional formatting" : "invisible")
+                + " character U+"
+                + String.format("%04X", (int) c)
+                + "; none are allowed.");
+      }
+    }
+  }
 }

@@ -54,11 +54,13 @@ public final class Fields {
 
   /**
    * A one-line text property that must be present: a string of min to max code points without
-   * control characters ({@link ControlCharacters}).
+   * control characters, bidirectional formatting or invisible characters ({@link
+   * ControlCharacters}).
    */
   public String requiredText(String name, int min, int max) {
     String value = requiredString(name, min, max);
     ControlCharacters.refuse(name, value, false);
+    ControlCharacters.refuseInvisibleFormatting(name, value);
     return value;
   }
 
@@ -66,6 +68,7 @@ public final class Fields {
   public Optional<String> optionalText(String name, int min, int max) {
     Optional<String> value = optionalString(name, min, max);
     value.ifPresent(v -> ControlCharacters.refuse(name, v, false));
+    value.ifPresent(v -> ControlCharacters.refuseInvisibleFormatting(name, v));
     return value;
   }
 

@@ -37,6 +37,21 @@ class JsonTest {
     assertFalse(p.detail().contains("Exception"), p.detail());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"a\":\"\\ud800x\"}", "{\"a\":\"x\\udc00\"}", "{\"\\ud800\":1}"})
+  void anEscapedUnpairedSurrogateIsRefusedNeverStoredAltered(String body) {
+    Problem p = refused(body);
+    assertEquals(400, p.status());
+    assertTrue(p.detail().contains("unpaired surrogate"), p.detail());
+  }
+
+  @Test
+  void anEscapedSurrogatePairIsOneCharacter() {
+    assertEquals(
+        "\uD83D\uDE00",
+        Json.parseObject("{\"a\":\"\\ud83d\\ude00\"}".getBytes(StandardCharsets.UTF_8)).text("a"));
+  }
+
   @Test
   void syntaxErrorsSayWhere() {
     assertTrue(refused("{\"a\": x}").detail().contains("line 1, column"));

@@ -37,6 +37,25 @@ class FieldsTest {
     assertEquals("'name' must be a string.", q.detail());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"\u202E", "\u202A", "\u2066", "\u2069", "\u200B", "\u2060", "\uFEFF"})
+  void displayFieldsRefuseBidiOverridesAndInvisibleCharacters(String c) {
+    String json = "{\"name\":\"ab" + c + "cd\"}";
+    Problem required =
+        assertThrows(Problem.class, () -> fields(json, "name").requiredText("name", 1, 50));
+    assertEquals(400, required.status());
+    assertTrue(required.detail().contains(String.format("U+%04X", (int) c.charAt(0))));
+    assertThrows(Problem.class, () -> fields(json, "name").optionalText("name", 1, 50));
+  }
+
+  @Test
+  void displayFieldsKeepTheJoinersThatEmojiAndScriptsNeed() {
+    String family = "\uD83D\uDC69\u200D\uD83D\uDC67";
+    assertEquals(
+        family, fields("{\"name\":\"" + family + "\"}", "name").requiredText("name", 1, 50));
+    assertEquals("a\u200Cb", fields("{\"name\":\"a\u200Cb\"}", "name").requiredText("name", 1, 50));
+  }
+
   @Test
   void missingRequiredFieldsAreNamed() {
     Problem p =

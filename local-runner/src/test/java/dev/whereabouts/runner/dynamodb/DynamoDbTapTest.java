@@ -1,10 +1,13 @@
-package dev.whereabouts.runner.cloudwatch;
+package dev.whereabouts.runner.dynamodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.engine.DynamoDbEngine;
+import dev.whereabouts.runner.cloudwatch.MetricKey;
+import dev.whereabouts.runner.cloudwatch.MetricStore;
+import dev.whereabouts.runner.cloudwatch.Statistic;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +49,7 @@ class DynamoDbTapTest {
   @BeforeAll
   static void start() throws Exception {
     engine = DynamoDbEngine.startInMemory();
-    tap = new DynamoDbTap(engine.endpoint(), STORE, List.of(TABLE));
+    tap = tap(engine.endpoint());
     client =
         DynamoDbClient.builder()
             .endpointOverride(tap.endpoint())
@@ -79,6 +83,17 @@ class DynamoDbTapTest {
     if (engine != null) {
       engine.close();
     }
+  }
+
+  /** A tap that knows one function's credentials: access key "local", secret "local". */
+  private static DynamoDbTap tap(URI engine) throws java.io.IOException {
+    return new DynamoDbTap(
+        DynamoDbTap.engine(engine),
+        STORE,
+        List.of(TABLE),
+        "eu-central-1",
+        key -> key.equals("local") ? Optional.of("local") : Optional.empty(),
+        line -> {});
   }
 
   private static double sum(String name, String... dims) {
@@ -166,36 +181,63 @@ class DynamoDbTapTest {
     assertEquals(reads + 200, sum("ConsumedReadCapacityUnits", "TableName", TABLE), 1e-9);
   }
 
-  @Test
-  void aChunkedRequestIsJoinedAndAnsweredWithALength() throws Exception {
-    String json = "{\"TableName\":\"" + TABLE + "\",\"Key\":{\"id\":{\"S\":\"chunked\"}}}";
-    String half = json.substring(0, 20);
-    String rest = json.substring(20);
+  /** Writes a raw request to the tap and reads the whole answer. */
+  private static String raw(String request) throws Exception {
     try (Socket socket = new Socket("127.0.0.1", tap.endpoint().getPort())) {
       OutputStream out = socket.getOutputStream();
-      out.write(
-          ("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
-                  + "X-Amz-Target: DynamoDB_20120810.GetItem\r\n"
-                  + "Authorization: AWS4-HMAC-SHA256 Credential=local/20260101/eu-central-1/dynamodb/aws4_request,"
-                  + " SignedHeaders=host, Signature=00\r\n"
-                  + "X-Amz-Date: 20260101T000000Z\r\n"
-                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-                  + Integer.toHexString(half.length())
-                  + "\r\n"
-                  + half
-                  + "\r\n"
-                  + Integer.toHexString(rest.length())
-                  + "\r\n"
-                  + rest
-                  + "\r\n0\r\n\r\n")
-              .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      String answer = readAll(socket.getInputStream());
-      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
-      assertTrue(answer.contains("Content-Length: "), answer);
-      assertTrue(answer.contains("Connection: close"), answer);
-      assertTrue(answer.contains("\"ConsumedCapacity\""), answer);
+      return readAll(socket.getInputStream());
     }
+  }
+
+  private static String scan(String extraHeaders, String signature) throws Exception {
+    String body = "{\"TableName\":\"" + TABLE + "\"}";
+    return raw(
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1:"
+            + tap.endpoint().getPort()
+            + "\r\nContent-Type: application/x-amz-json-1.0\r\n"
+            + "X-Amz-Target: DynamoDB_20120810.Scan\r\n"
+            + "Authorization: AWS4-HMAC-SHA256"
+            + " Credential=local/20260101/eu-central-1/dynamodb/aws4_request,"
+            + " SignedHeaders=host;x-amz-date, Signature="
+            + signature
+            + "\r\nX-Amz-Date: 20260101T000000Z\r\n"
+            + extraHeaders
+            + "Content-Length: "
+            + body.length()
+            + "\r\nConnection: close\r\n\r\n"
+            + body);
+  }
+
+  @Test
+  void aCallWithoutAFunctionsValidSignatureNeverReachesTheTables() throws Exception {
+    client.putItem(r -> r.tableName(TABLE).item(Map.of("id", AttributeValue.fromS("secret"))));
+    String junk = scan("", "00");
+    assertTrue(junk.startsWith("HTTP/1.1 403 Forbidden"), junk);
+    assertTrue(junk.contains("AccessDeniedException"), junk);
+    assertTrue(!junk.contains("secret"), junk);
+  }
+
+  @Test
+  void aWebPageCannotReachTheTablesThroughTheTap() throws Exception {
+    String withOrigin = scan("Origin: https://evil.example\r\n", "00");
+    assertTrue(withOrigin.startsWith("HTTP/1.1 403 "), withOrigin);
+    assertTrue(!withOrigin.toLowerCase(java.util.Locale.ROOT).contains("access-control-allow"));
+    String preflight =
+        raw(
+            "OPTIONS / HTTP/1.1\r\nHost: 127.0.0.1:"
+                + tap.endpoint().getPort()
+                + "\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: POST"
+                + "\r\nConnection: close\r\n\r\n");
+    assertTrue(preflight.startsWith("HTTP/1.1 403 "), preflight);
+    assertTrue(!preflight.toLowerCase(java.util.Locale.ROOT).contains("access-control-allow"));
+    String rebound =
+        raw(
+            "POST / HTTP/1.1\r\nHost: rebind.evil.example:"
+                + tap.endpoint().getPort()
+                + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+    assertTrue(rebound.startsWith("HTTP/1.1 403 "), rebound);
   }
 
   @Test
@@ -204,8 +246,7 @@ class DynamoDbTapTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    try (DynamoDbTap orphan =
-            new DynamoDbTap(URI.create("http://127.0.0.1:" + closedPort), STORE, List.of(TABLE));
+    try (DynamoDbTap orphan = tap(URI.create("http://127.0.0.1:" + closedPort));
         DynamoDbClient lost =
             DynamoDbClient.builder()
                 .endpointOverride(orphan.endpoint())

@@ -1,9 +1,9 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.template;
 
-import static dev.whereabouts.runner.Intrinsics.list;
-import static dev.whereabouts.runner.Intrinsics.map;
-import static dev.whereabouts.runner.Intrinsics.number;
-import static dev.whereabouts.runner.Intrinsics.string;
+import static dev.whereabouts.runner.template.Intrinsics.list;
+import static dev.whereabouts.runner.template.Intrinsics.map;
+import static dev.whereabouts.runner.template.Intrinsics.number;
+import static dev.whereabouts.runner.template.Intrinsics.string;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -249,7 +249,8 @@ public final class SuiteReader {
         tables,
         gatewayResponses,
         stageThrottle,
-        invokePolicies(functions),
+        policies(functions, "execute-api"),
+        policies(functions, "dynamodb:"),
         cors,
         monitoring());
   }
@@ -379,10 +380,11 @@ public final class SuiteReader {
   }
 
   /**
-   * Statements granting execute-api:Invoke, per function, from its Policies and attached
-   * AWS::IAM::Policy (Roles) and AWS::IAM::RolePolicy (RoleName) resources.
+   * Statements whose actions name {@code service} (execute-api:Invoke, dynamodb:GetItem…), per
+   * function, from its Policies and attached AWS::IAM::Policy (Roles) and AWS::IAM::RolePolicy
+   * (RoleName) resources.
    */
-  private Map<String, Policy> invokePolicies(List<Suite.Function> functions) {
+  private Map<String, Policy> policies(List<Suite.Function> functions, String service) {
     Map<String, List<Object>> statements = new LinkedHashMap<>();
     for (Suite.Function f : functions) {
       Map<String, Object> props = map(map(resources.get(f.logicalId())).get("Properties"));
@@ -423,7 +425,7 @@ public final class SuiteReader {
           List<Object> invoke = new ArrayList<>();
           for (Object st : s) {
             Object action = map(st).get("Action");
-            if (String.valueOf(action).contains("execute-api")) {
+            if (String.valueOf(action).contains(service)) {
               invoke.add(st);
             }
           }

@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.template;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -143,7 +143,7 @@ final class Intrinsics {
       case "AWS::Region":
         return region;
       case "AWS::AccountId":
-        return LocalRunner.ACCOUNT_ID;
+        return Suite.ACCOUNT_ID;
       case "AWS::StackName":
         return "local";
       case "AWS::Partition":
@@ -164,7 +164,7 @@ final class Intrinsics {
     return switch (type) {
       case "AWS::DynamoDB::Table" ->
           props.get("TableName") == null ? name : string(resolve(props.get("TableName")));
-      case "AWS::Serverless::Api" -> LocalRunner.API_ID;
+      case "AWS::Serverless::Api" -> Suite.API_ID;
       // An alarm's Ref is its name, as CloudFormation answers it.
       case "AWS::CloudWatch::Alarm",
           "AWS::CloudWatch::CompositeAlarm",
@@ -181,23 +181,13 @@ final class Intrinsics {
     Map<String, Object> r = map(resources.get(resource));
     String type = String.valueOf(r.get("Type"));
     if (type.equals("AWS::DynamoDB::Table") && attribute.equals("Arn")) {
-      return "arn:aws:dynamodb:"
-          + region
-          + ":"
-          + LocalRunner.ACCOUNT_ID
-          + ":table/"
-          + ref(resource);
+      return "arn:aws:dynamodb:" + region + ":" + Suite.ACCOUNT_ID + ":table/" + ref(resource);
     }
     if (type.equals("AWS::Serverless::Function") && attribute.equals("Arn")) {
-      return "arn:aws:lambda:" + region + ":" + LocalRunner.ACCOUNT_ID + ":function:" + resource;
+      return "arn:aws:lambda:" + region + ":" + Suite.ACCOUNT_ID + ":function:" + resource;
     }
     if (type.startsWith("AWS::CloudWatch::") && type.endsWith("Alarm") && attribute.equals("Arn")) {
-      return "arn:aws:cloudwatch:"
-          + region
-          + ":"
-          + LocalRunner.ACCOUNT_ID
-          + ":alarm:"
-          + ref(resource);
+      return "arn:aws:cloudwatch:" + region + ":" + Suite.ACCOUNT_ID + ":alarm:" + ref(resource);
     }
     return resource + "." + attribute;
   }

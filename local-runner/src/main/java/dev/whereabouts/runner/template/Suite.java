@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.template;
 
 import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.gateway.ApiRoute;
@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param stageThrottle the stage's default throttle
  * @param invokePolicies function logical id → the statements of its role that grant {@code
  *     execute-api:Invoke} (for {@code AWS_IAM} routes)
+ * @param dataPolicies function logical id → the statements of its role that grant {@code
+ *     dynamodb:*} actions (what the signing relay lets it do on real tables)
  * @param corsHeaders the API's {@code Cors} as preflight response headers (empty: no CORS)
  * @param monitoring the {@code AWS::CloudWatch::*} resources (alarms, composite alarms,
  *     dashboards), their properties resolved
@@ -36,8 +38,15 @@ public record Suite(
     Map<String, GatewayResponses.Template> gatewayResponses,
     Optional<Throttle.Limits> stageThrottle,
     Map<String, Policy> invokePolicies,
+    Map<String, Policy> dataPolicies,
     Map<String, String> corsHeaders,
     List<Resource> monitoring) {
+
+  /** The account id in local ARNs. */
+  public static final String ACCOUNT_ID = "000000000000";
+
+  /** The API id in local ARNs and request contexts. */
+  public static final String API_ID = "local";
 
   /** A resource as declared, its intrinsic functions resolved. */
   public record Resource(String logicalId, String type, Map<String, Object> properties) {}

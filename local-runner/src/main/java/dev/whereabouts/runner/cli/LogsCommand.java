@@ -1,13 +1,15 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.whereabouts.runner.console.LogFile;
+import dev.whereabouts.runner.console.Printable;
+import dev.whereabouts.runner.console.PrivateFolder;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,15 +23,17 @@ import java.util.regex.Pattern;
  * {@code logs}: searches the runner's JSON-lines log (every line of every function and of the
  * runner, see {@link LogFile}), as {@code sam logs} searches CloudWatch Logs.
  */
-final class LogsCommand {
+public final class LogsCommand {
   static final String HELP =
       """
       Usage: java -jar local-runner/target/local-runner.jar logs [filters] [--follow]
 
       Prints the runner's log lines (every function's and the runner's own), oldest first, from
       DIR/logs/runner*.jsonl (DIR: --data-dir as given to the runner). A runner without
-      --data-dir keeps its data in memory and its log in a temporary folder for its port, which
-      it deletes when it stops: --port finds it while it runs.
+      --data-dir keeps its data in memory and its log in ~/.cache/whereabouts/runs/PORT/logs
+      ($XDG_CACHE_HOME when set), which it deletes when it stops: --port finds it while it runs.
+      Log folders are the user's alone (0700, files 0600); a link in them is never followed, and
+      control characters in a line are printed escaped (\u001b), never raw.
 
         --function NAME          lines of one function (or 'runner')
         --request-id ID          lines of one invocation
@@ -49,14 +53,14 @@ final class LogsCommand {
   private LogsCommand() {}
 
   /** Where a runner started with {@code dataDir} on {@code port} writes its log. */
-  static Path logDir(Optional<Path> dataDir, int port) {
+  public static Path logDir(Optional<Path> dataDir, int port) {
     return dataDir
         .map(d -> d.resolve("logs"))
         .orElse(
-            Path.of(System.getProperty("java.io.tmpdir"), "whereabouts-runner-" + port, "logs"));
+            dev.whereabouts.runner.console.PrivateFolder.runs().resolve(port + "").resolve("logs"));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     Predicate<JsonNode> filter = e -> true;
     Optional<Path> dataDir = Optional.empty();
     int port = 3000;
@@ -112,6 +116,14 @@ final class LogsCommand {
       return 2;
     }
     Path dir = logDir(dataDir, port);
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        PrivateFolder.check(dir);
+      } catch (IOException e) {
+        err.println("local-runner logs: not reading " + dir + ": " + e.getMessage());
+        return 2;
+      }
+    }
     List<Path> files = LogFile.files(dir);
     if (files.isEmpty() && !follow) {
       err.println(
@@ -122,7 +134,11 @@ final class LogsCommand {
     }
     try {
       for (Path f : files) {
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        String text;
+        try (java.io.InputStream in = PrivateFolder.read(f)) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (String line : text.split("\n")) {
           print(line, filter, raw, out);
         }
       }
@@ -138,19 +154,24 @@ final class LogsCommand {
 
   private static void follow(Path file, Predicate<JsonNode> filter, boolean raw, PrintStream out)
       throws IOException {
-    long position = Files.exists(file) ? Files.size(file) : 0;
+    long position = size(file);
     StringBuilder partial = new StringBuilder();
     while (!Thread.currentThread().isInterrupted()) {
-      if (Files.exists(file) && Files.size(file) < position) {
+      long size = size(file);
+      if (size < position) {
         position = 0; // rotated: the new file starts from the beginning
       }
-      if (Files.exists(file) && Files.size(file) > position) {
-        try (RandomAccessFile r = new RandomAccessFile(file.toFile(), "r")) {
-          r.seek(position);
-          byte[] bytes = new byte[(int) (r.length() - position)];
-          r.readFully(bytes);
-          position += bytes.length;
-          partial.append(new String(bytes, StandardCharsets.UTF_8));
+      if (size > position) {
+        try (java.nio.channels.SeekableByteChannel r =
+            Files.newByteChannel(
+                file, java.nio.file.StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+          r.position(position);
+          java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((int) (r.size() - position));
+          while (bytes.hasRemaining() && r.read(bytes) > 0) {
+            // until the size read above
+          }
+          position += bytes.position();
+          partial.append(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8));
         }
         int nl;
         while ((nl = partial.indexOf("\n")) >= 0) {
@@ -166,6 +187,11 @@ final class LogsCommand {
     }
   }
 
+  /** The size of a regular file (not a link), or 0. */
+  private static long size(Path file) throws IOException {
+    return PrivateFolder.isFile(file) ? Files.size(file) : 0;
+  }
+
   private static void print(String line, Predicate<JsonNode> filter, boolean raw, PrintStream out) {
     JsonNode entry;
     try {
@@ -177,7 +203,7 @@ final class LogsCommand {
       return;
     }
     if (raw) {
-      out.println(line);
+      out.println(Printable.of(line));
       return;
     }
     String text =
@@ -193,7 +219,7 @@ final class LogsCommand {
     if (entry.has("record")) {
       s.append("  ").append(entry.get("record"));
     }
-    out.println(s);
+    out.println(Printable.of(s.toString()));
   }
 
   private static Predicate<JsonNode> field(String name, String value) {

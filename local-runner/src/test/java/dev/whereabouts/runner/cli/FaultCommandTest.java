@@ -1,10 +1,11 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whereabouts.runner.LocalRunner;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

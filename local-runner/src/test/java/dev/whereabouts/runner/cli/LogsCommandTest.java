@@ -1,16 +1,16 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whereabouts.runner.LocalRunner;
+import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
 import dev.whereabouts.runner.console.LogFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,10 +69,6 @@ class LogsCommandTest {
   @Test
   void logsFindsOneRequestsLinesAcrossTheRunnerAndItsFunctions(@TempDir Path data)
       throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
     LocalRunner runner =
         LocalRunner.create(
             RunnerOptions.parse(
@@ -80,7 +76,7 @@ class LogsCommandTest {
                   "--template",
                   SuiteUnderTest.repositoryRoot().resolve("template.yaml").toString(),
                   "--port",
-                  Integer.toString(port),
+                  "0",
                   "--data-dir",
                   data.toString(),
                   "--no-color"
@@ -129,5 +125,40 @@ class LogsCommandTest {
     assertTrue(
         logs("logs", "--data-dir", dataDir, "--request-id", "no-such-request").out().isBlank());
     assertEquals(2, logs("logs", "--since", "yesterday").exit());
+  }
+
+  @Test
+  void logsPrintsNoControlCharacters(@TempDir Path data) throws Exception {
+    try (LogFile log = new LogFile(data.resolve("logs"), 1 << 20, Clock.systemUTC())) {
+      log.write("runner", "G\u001b[31mET /x 400 \u009b2J");
+      log.write("ProfileFunction", "{\"message\":\"red \\u001b[31m csi \u009b\"}");
+    }
+    for (String format : new String[] {"--no-json", "--json"}) {
+      Result r =
+          format.equals("--json")
+              ? logs("logs", "--data-dir", data.toString(), "--json")
+              : logs("logs", "--data-dir", data.toString());
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(r.out().contains("ET /x 400"), r.out());
+      for (char c : r.out().toCharArray()) {
+        assertTrue(
+            !((c < 0x20 && c != '\n') || (c >= 0x7f && c <= 0x9f)),
+            format + ": a control character U+" + Integer.toHexString(c) + " in " + r.out());
+      }
+    }
+  }
+
+  @Test
+  void logsNeverReadsThroughALinkPlantedInTheFolder(@TempDir Path data) throws Exception {
+    Path planted =
+        Files.writeString(
+            data.resolve("planted.jsonl"),
+            "{\"time\":\"2026-01-01T00:00:00Z\",\"source\":\"runner\",\"message\":\"planted\"}\n");
+    Path logs = Files.createDirectories(data.resolve("logs"));
+    Files.setPosixFilePermissions(
+        logs, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    Files.createSymbolicLink(LogFile.current(logs), planted);
+    Result r = logs("logs", "--data-dir", data.toString());
+    assertTrue(!r.out().contains("planted"), r.out());
   }
 }

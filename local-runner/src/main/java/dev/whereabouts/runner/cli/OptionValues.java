@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 /** What the runner's subcommands (fault, logs, generate-event) share in reading their options. */
 final class OptionValues {

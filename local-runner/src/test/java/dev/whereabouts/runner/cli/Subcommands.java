@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import java.io.PrintStream;
 

@@ -1,9 +1,11 @@
-package dev.whereabouts.runner.cloudwatch;
+package dev.whereabouts.runner.dynamodb;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whereabouts.runner.cloudwatch.MetricKey;
+import dev.whereabouts.runner.cloudwatch.MetricStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

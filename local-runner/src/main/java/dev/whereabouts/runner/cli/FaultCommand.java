@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,7 +14,7 @@ import java.time.Duration;
  * {@code java -jar local-runner.jar fault …}: injects or lifts a fault in a running runner, the
  * command-line twin of the dashboard page's fault controls (both POST to {@code /_local/faults}).
  */
-final class FaultCommand {
+public final class FaultCommand {
   static final String HELP =
       """
       Usage: java -jar local-runner/target/local-runner.jar fault [--url URL] WHAT
@@ -46,7 +46,7 @@ final class FaultCommand {
 
   private FaultCommand() {}
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode body = json.createObjectNode();
     String url = "http://127.0.0.1:3000";

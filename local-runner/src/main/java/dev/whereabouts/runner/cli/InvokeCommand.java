@@ -1,8 +1,10 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.runner.LocalRunner;
+import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.lambda.FunctionInitException;
 import dev.whereabouts.runner.lambda.Invocation;
 import java.io.IOException;
@@ -22,7 +24,7 @@ import java.util.List;
  * standard output; the function's log lines and the runner's go to standard error, as {@code sam
  * local invoke} separates them.
  */
-final class InvokeCommand {
+public final class InvokeCommand {
   static final String HELP =
       """
       Usage: java -jar local-runner/target/local-runner.jar invoke FUNCTION [--event FILE|-] [options]
@@ -44,7 +46,7 @@ final class InvokeCommand {
 
   private InvokeCommand() {}
 
-  static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
     String function = null;
     String eventSource = null;
     List<String> runnerArgs = new ArrayList<>();

@@ -1,9 +1,13 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whereabouts.runner.LocalRunner;
+import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.gateway.ApiRoute;
 import dev.whereabouts.runner.gateway.RouteTable;
+import dev.whereabouts.runner.template.Suite;
+import dev.whereabouts.runner.template.SuiteReader;
 import java.io.PrintStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +27,7 @@ import java.util.UUID;
  * for a request to one of the template's routes, to save, edit and pass to {@code invoke}, as
  * {@code sam local generate-event apigateway aws-proxy} does (but for our routes).
  */
-final class GenerateEventCommand {
+public final class GenerateEventCommand {
   static final String HELP =
       """
       Usage: java -jar local-runner/target/local-runner.jar generate-event METHOD PATH [options]
@@ -51,7 +55,7 @@ final class GenerateEventCommand {
 
   private GenerateEventCommand() {}
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  public static int run(String[] args, PrintStream out, PrintStream err) {
     List<String> positional = new ArrayList<>();
     String body = null;
     String query = null;
@@ -200,10 +204,10 @@ final class GenerateEventCommand {
     rc.put("extendedRequestId", requestId);
     rc.put("requestTime", REQUEST_TIME.format(Instant.ofEpochMilli(now)));
     rc.put("path", "/" + suite.stage() + path);
-    rc.put("accountId", LocalRunner.ACCOUNT_ID);
+    rc.put("accountId", Suite.ACCOUNT_ID);
     rc.put("protocol", "HTTP/1.1");
     rc.put("stage", suite.stage());
-    rc.put("domainPrefix", LocalRunner.API_ID);
+    rc.put("domainPrefix", Suite.API_ID);
     rc.put("requestTimeEpoch", now);
     rc.put("requestId", requestId);
     ObjectNode identity = rc.putObject("identity");
@@ -213,7 +217,7 @@ final class GenerateEventCommand {
     identity.putNull("caller");
     identity.putNull("user");
     rc.put("domainName", "127.0.0.1:3000");
-    rc.put("apiId", LocalRunner.API_ID);
+    rc.put("apiId", Suite.API_ID);
     if (route.auth() instanceof ApiRoute.AuthorizerAuth) {
       String principal =
           user != null ? user : match.pathParameters().getOrDefault("userId", "user");

@@ -1,4 +1,4 @@
-package dev.whereabouts.runner;
+package dev.whereabouts.runner.template;
 
 import java.util.List;
 import java.util.Map;
@@ -12,8 +12,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /** SnakeYAML with CloudFormation's short-form tags ({@code !Ref}, {@code !Sub}, …). */
-final class CloudFormationYaml extends SafeConstructor {
-  CloudFormationYaml() {
+public final class CloudFormationYaml extends SafeConstructor {
+  public CloudFormationYaml() {
     super(new LoaderOptions());
     for (String fn :
         List.of(
