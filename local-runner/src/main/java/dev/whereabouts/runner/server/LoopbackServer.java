@@ -23,7 +23,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * An HTTP/1.1 server on one loopback port, on Jetty (docs/decisions/0011), as every port the runner
+ * An HTTP/1.1 server on one loopback port, on Jetty (docs/decisions/0015), as every port the runner
  * opens is: Jetty frames the requests and answers, checks the request line, URI and headers against
  * RFC 9110 and RFC 3986, refuses heads over {@link #MAX_HEAD_BYTES} (431), closes connections
  * silent for {@link #IDLE_TIMEOUT_MS} and stops accepting past {@link #MAX_CONNECTIONS}. What it
