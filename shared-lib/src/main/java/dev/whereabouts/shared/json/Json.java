@@ -96,7 +96,9 @@ public final class Json {
         throw Problem.badRequest(
             "The request body repeats the property '" + duplicateName(message) + "'.");
       }
-      if (message.equals(UNPAIRED_SURROGATE)) {
+      // Jackson refuses a half pair in a property name itself ("Broken surrogate pair in field
+      // name"); values reach wholeCharacters, which says UNPAIRED_SURROGATE.
+      if (message.equals(UNPAIRED_SURROGATE) || message.startsWith("Broken surrogate pair")) {
         throw Problem.badRequest(
             "The request body holds an escape of half a character (an unpaired surrogate)"
                 + at(e.getLocation())
