@@ -56,6 +56,23 @@ class WafRuleTest {
     assertTrue(matches(scopeDown(rule("auth-per-ip")), "POST", "/prod/AUTH/users"));
   }
 
+  @Test
+  void oneClientsPublicReadsCountAgainstItsOwnLimitAndNothingElseDoes() throws Exception {
+    Map<String, Object> reads = scopeDown(rule("public-read-per-ip"));
+    for (String path :
+        List.of(
+            "/prod/profiles/michael", "/PROD//Profiles/./michael", "/prod/%70rofiles/michael")) {
+      assertTrue(matches(reads, "GET", path), "public-read-per-ip counts GET " + path);
+      assertTrue(matches(reads, "HEAD", path), "public-read-per-ip counts HEAD " + path);
+    }
+    // Writes and the other routes have their own buckets and rules.
+    assertFalse(matches(reads, "PUT", "/prod/profiles/michael"));
+    assertFalse(matches(reads, "DELETE", "/prod/profiles/michael"));
+    assertFalse(matches(reads, "GET", "/prod/locations/michael"));
+    assertFalse(matches(reads, "POST", "/prod/auth/tokens"));
+    assertFalse(matches(scopeDown(rule("login-per-ip")), "GET", "/prod/profiles/michael"));
+  }
+
   private static Map<String, Object> rule(String name) throws Exception {
     // Production's view: WAF is on there, and the stage name (prod) is substituted.
     Map<String, Object> acl = Rehearsal.props(Rehearsal.resolved("production"), "WebAcl");
