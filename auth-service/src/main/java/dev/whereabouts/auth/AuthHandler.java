@@ -9,11 +9,10 @@ import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.json.Timestamps;
-import dev.whereabouts.shared.log.Log;
-import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,15 +64,13 @@ public final class AuthHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public AuthHandler(Map<String, String> environment) {
     Environment env = Environment.of(environment);
-    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(env);
-    Metrics.configure(env);
+    Telemetry telemetry = Telemetry.from(env);
     AuthTable table = new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME"));
     this.tokens = new Tokens(table);
     this.users = new Users(table, new Passwords(), tokens);
     this.clock = Clock.systemUTC();
-    this.function = function(Log.Output.STANDARD);
-    this.snapStart = Optional.of(AuthPriming.register(env));
+    this.function = function(telemetry);
+    this.snapStart = Optional.of(AuthPriming.register(env, telemetry));
   }
 
   /** Configured from an environment with its own clock and hashing, without priming (tests). */
@@ -82,19 +79,19 @@ public final class AuthHandler implements RequestStreamHandler {
         new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME")),
         clock,
         passwords,
-        Log.Output.STANDARD);
+        Telemetry.from(env));
   }
 
   /** From its parts, without SnapStart priming (tests, and priming's own throwaway handler). */
-  AuthHandler(AuthTable table, Clock clock, Passwords passwords, Log.Output output) {
+  AuthHandler(AuthTable table, Clock clock, Passwords passwords, Telemetry telemetry) {
     this.tokens = new Tokens(table);
     this.users = new Users(table, passwords, tokens);
     this.clock = clock;
-    this.function = function(output);
+    this.function = function(telemetry);
     this.snapStart = Optional.empty();
   }
 
-  private HttpFunction function(Log.Output output) {
+  private HttpFunction function(Telemetry telemetry) {
     return new HttpFunction(
         "auth",
         Map.of(
@@ -102,7 +99,7 @@ public final class AuthHandler implements RequestStreamHandler {
             "POST /auth/tokens", this::login,
             "DELETE /auth/tokens/current", this::revoke,
             "DELETE /auth/tokens", this::revokeAll),
-        output);
+        telemetry);
   }
 
   /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */

@@ -6,6 +6,7 @@ import dev.whereabouts.shared.http.SyntheticContext;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,14 +39,20 @@ final class AuthPriming implements Runnable {
           .requestContext(REQUEST_ID, "priming", "priming")
           .toBytes();
 
-  private AuthPriming(Environment env) {
+  private final Telemetry discarded;
+
+  private AuthPriming(Environment env, Telemetry telemetry) {
     this.table = new AuthTable(Aws.dynamoDbForSnapshot(env), env.require("TABLE_NAME"));
-    this.handler = new AuthHandler(table, Clock.systemUTC(), passwords, Log.Output.DISCARD);
+    this.discarded = telemetry.to(Log.Output.DISCARD);
+    this.handler = new AuthHandler(table, Clock.systemUTC(), passwords, discarded);
   }
 
-  /** Registers the auth function's priming; the caller keeps the result (CRaC holds weakly). */
-  static Priming register(Environment env) {
-    return Priming.register("auth", () -> new AuthPriming(env));
+  /**
+   * Registers the auth function's priming, its handler configured as the function's ({@code
+   * telemetry}) with its lines discarded; the caller keeps the result (CRaC holds weakly).
+   */
+  static Priming register(Environment env, Telemetry telemetry) {
+    return Priming.register("auth", telemetry, () -> new AuthPriming(env, telemetry));
   }
 
   @Override
@@ -54,7 +61,7 @@ final class AuthPriming implements Runnable {
     serve(refusedLogin);
     table.account(Priming.ABSENT_KEY);
     passwords.burn("snapstart priming");
-    Priming.renderMetricsLine("auth");
+    Priming.renderMetricsLine("auth", discarded);
   }
 
   private void serve(byte[] event) {

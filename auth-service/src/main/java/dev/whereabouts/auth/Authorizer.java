@@ -11,6 +11,7 @@ import dev.whereabouts.shared.json.JsonObject;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +45,7 @@ public final class Authorizer implements RequestStreamHandler {
 
   private final Tokens tokens;
   private final Clock clock;
-  private final Log.Output output;
+  private final Telemetry telemetry;
 
   /** SnapStart priming ({@link AuthorizerPriming}), held here because CRaC holds it weakly. */
   private final Optional<Priming> snapStart;
@@ -57,12 +58,10 @@ public final class Authorizer implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public Authorizer(Map<String, String> environment) {
     Environment env = Environment.of(environment);
-    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(env);
+    this.telemetry = Telemetry.from(env);
     this.tokens = new Tokens(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME")));
     this.clock = Clock.systemUTC();
-    this.output = Log.Output.STANDARD;
-    this.snapStart = Optional.of(AuthorizerPriming.register(env));
+    this.snapStart = Optional.of(AuthorizerPriming.register(env, telemetry));
   }
 
   /** Configured from an environment with its own clock, without SnapStart priming (tests). */
@@ -70,14 +69,14 @@ public final class Authorizer implements RequestStreamHandler {
     this(
         new Tokens(new AuthTable(Aws.dynamoDb(env), env.require("TABLE_NAME"))),
         clock,
-        Log.Output.STANDARD);
+        Telemetry.from(env));
   }
 
   /** From its parts, without SnapStart priming (tests, and priming's own throwaway authorizer). */
-  Authorizer(Tokens tokens, Clock clock, Log.Output output) {
+  Authorizer(Tokens tokens, Clock clock, Telemetry telemetry) {
     this.tokens = tokens;
     this.clock = clock;
-    this.output = output;
+    this.telemetry = telemetry;
     this.snapStart = Optional.empty();
   }
 
@@ -92,7 +91,7 @@ public final class Authorizer implements RequestStreamHandler {
   public void handleRequest(InputStream event, OutputStream response, Context context)
       throws IOException {
     Invocation invocation = Invocation.of(context);
-    Log log = new Log("auth", invocation.functionName(), output).traced(invocation.traceHeader());
+    Log log = telemetry.log("auth", invocation.functionName()).traced(invocation.traceHeader());
     response.write(
         Json.write(authorize(AuthorizerEvent.read(event), log)).getBytes(StandardCharsets.UTF_8));
   }

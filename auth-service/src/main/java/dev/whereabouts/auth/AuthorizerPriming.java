@@ -7,6 +7,7 @@ import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.LocalAnswers;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,19 +58,23 @@ final class AuthorizerPriming implements Runnable {
           .requestContext("snapstart-priming", "192.0.2.1")
           .toBytes();
 
-  private AuthorizerPriming(Environment env) {
+  private AuthorizerPriming(Environment env, Telemetry telemetry) {
+    Telemetry discarded = telemetry.to(Log.Output.DISCARD);
     AuthTable table = new AuthTable(Aws.dynamoDbForSnapshot(env), env.require("TABLE_NAME"));
-    this.authorizer = new Authorizer(new Tokens(table), Clock.systemUTC(), Log.Output.DISCARD);
+    this.authorizer = new Authorizer(new Tokens(table), Clock.systemUTC(), discarded);
     AuthTable answers =
         new AuthTable(
             Aws.dynamoDbForSnapshot(env, new LocalAnswers("{\"Item\":" + STORED + "}")),
             env.require("TABLE_NAME"));
-    this.answered = new Authorizer(new Tokens(answers), Clock.systemUTC(), Log.Output.DISCARD);
+    this.answered = new Authorizer(new Tokens(answers), Clock.systemUTC(), discarded);
   }
 
-  /** Registers the authorizer's priming; the caller keeps the result (CRaC holds weakly). */
-  static Priming register(Environment env) {
-    return Priming.register("auth", () -> new AuthorizerPriming(env));
+  /**
+   * Registers the authorizer's priming, its authorizers configured as the function's ({@code
+   * telemetry}) with their lines discarded; the caller keeps the result (CRaC holds weakly).
+   */
+  static Priming register(Environment env, Telemetry telemetry) {
+    return Priming.register("auth", telemetry, () -> new AuthorizerPriming(env, telemetry));
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.snapstart.LocalAnswers;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import dev.whereabouts.shared.testing.CountingProxy;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.PrimingRuns;
@@ -81,7 +82,7 @@ class PrimingTest {
                         env, new LocalAnswers("{\"Item\":" + AuthorizerPriming.STORED + "}")),
                     "auth")),
             Clock.systemUTC(),
-            Log.Output.DISCARD);
+            Telemetry.from(env).to(Log.Output.DISCARD));
     APIGatewayCustomAuthorizerEvent event =
         EventLoader.loadAPIGatewayCustomAuthorizerEvent("events/authorizer-request.json");
     Map<String, String> headers = new HashMap<>(event.getHeaders());

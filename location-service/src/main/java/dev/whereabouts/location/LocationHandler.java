@@ -6,11 +6,10 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
-import dev.whereabouts.shared.log.Log;
-import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,31 +44,29 @@ public final class LocationHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public LocationHandler(Map<String, String> environment) {
     Environment env = Environment.of(environment);
-    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(env);
-    Metrics.configure(env);
+    Telemetry telemetry = Telemetry.from(env);
     this.locations = new Locations(Aws.dynamoDb(env), env.require("TABLE_NAME"));
     this.clock = Clock.systemUTC();
-    this.function = function(Log.Output.STANDARD);
-    this.snapStart = Optional.of(LocationPriming.register(env));
+    this.function = function(telemetry);
+    this.snapStart = Optional.of(LocationPriming.register(env, telemetry));
   }
 
   /** From its parts, without SnapStart priming (tests, and priming's own throwaway handler). */
-  LocationHandler(Locations locations, Clock clock, Log.Output output) {
+  LocationHandler(Locations locations, Clock clock, Telemetry telemetry) {
     this.locations = locations;
     this.clock = clock;
-    this.function = function(output);
+    this.function = function(telemetry);
     this.snapStart = Optional.empty();
   }
 
-  private HttpFunction function(Log.Output output) {
+  private HttpFunction function(Telemetry telemetry) {
     return new HttpFunction(
         "location",
         Map.of(
             "PUT /locations/{userId}", this::put,
             "GET /locations/{userId}", this::get,
             "DELETE /locations/{userId}", this::delete),
-        output);
+        telemetry);
   }
 
   /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */

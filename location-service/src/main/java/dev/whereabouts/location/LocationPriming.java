@@ -9,6 +9,7 @@ import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionConflict;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,10 +52,11 @@ final class LocationPriming implements Runnable {
   private final byte[] get = event("GET", OWNER).toBytes();
   private final byte[] ownersDelete = event("DELETE", OWNER).caller(OWNER).toBytes();
 
-  private LocationPriming(Environment env) {
+  private LocationPriming(Environment env, Telemetry telemetry) {
+    Telemetry discarded = telemetry.to(Log.Output.DISCARD);
     String table = env.require("TABLE_NAME");
     this.locations = new Locations(Aws.dynamoDbForSnapshot(env), table);
-    this.refusing = new LocationHandler(locations, Clock.systemUTC(), Log.Output.DISCARD);
+    this.refusing = new LocationHandler(locations, Clock.systemUTC(), discarded);
     this.answered =
         new LocationHandler(
             new Locations(
@@ -63,12 +65,15 @@ final class LocationPriming implements Runnable {
                     new LocalAnswers("{\"Item\":" + STORED + ",\"Attributes\":" + STORED + "}")),
                 table),
             Clock.systemUTC(),
-            Log.Output.DISCARD);
+            discarded);
   }
 
-  /** Registers the location function's priming; the caller keeps the result (CRaC holds weakly). */
-  static Priming register(Environment env) {
-    return Priming.register("location", () -> new LocationPriming(env));
+  /**
+   * Registers the location function's priming, its handlers configured as the function's ({@code
+   * telemetry}) with their lines discarded; the caller keeps the result (CRaC holds weakly).
+   */
+  static Priming register(Environment env, Telemetry telemetry) {
+    return Priming.register("location", telemetry, () -> new LocationPriming(env, telemetry));
   }
 
   @Override

@@ -10,8 +10,8 @@ import static org.mockito.Mockito.when;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whereabouts.shared.config.Environment;
-import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
 import dev.whereabouts.shared.testing.LogLines;
@@ -71,7 +71,7 @@ class DependencyFailureTest {
         new LocationHandler(
             new Locations(Aws.dynamoDb(Environment.of(env)), "locations"),
             Clock.systemUTC(),
-            Log.Output.STANDARD);
+            Telemetry.from(Environment.of(Map.of())));
     AtomicReference<APIGatewayProxyResponseEvent> answer = new AtomicReference<>();
     String printed = everyLineCorrelated(() -> answer.set(put(handler)));
     assertTrue(printed.contains("dependency unreachable"), printed);
@@ -99,7 +99,9 @@ class DependencyFailureTest {
                 .build());
     LocationHandler handler =
         new LocationHandler(
-            new Locations(throttled, "locations"), Clock.systemUTC(), Log.Output.STANDARD);
+            new Locations(throttled, "locations"),
+            Clock.systemUTC(),
+            Telemetry.from(Environment.of(Map.of())));
     AtomicReference<APIGatewayProxyResponseEvent> answer = new AtomicReference<>();
     String printed = everyLineCorrelated(() -> answer.set(put(handler)));
     assertTrue(printed.contains("dependency throttled"), printed);

@@ -9,10 +9,13 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.http.SyntheticContext;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
+import dev.whereabouts.shared.testing.LogLines;
 import dev.whereabouts.shared.testing.OwnerWriteOrder;
 import dev.whereabouts.shared.testing.SecretScan;
 import dev.whereabouts.shared.testing.StreamInvocations;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,15 +47,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LocationHandlerTest {
   private static final Instant NOW = Instant.parse("2026-11-23T10:15:30.123Z");
   private static LocationHandler handler;
+  private static String table;
 
   @BeforeAll
   static void handler() {
-    String table = LocalDynamoDb.createTable("locations", Locations.KEY, null);
+    table = LocalDynamoDb.createTable("locations", Locations.KEY, null);
     handler =
         new LocationHandler(
             new Locations(LocalDynamoDb.client(), table),
             Clock.fixed(NOW, ZoneOffset.UTC),
-            Log.Output.STANDARD);
+            Telemetry.from(Environment.of(Map.of())));
   }
 
   private static APIGatewayProxyResponseEvent call(APIGatewayProxyRequestEvent event) {
@@ -83,6 +88,40 @@ class LocationHandlerTest {
 
   private static final String MUNICH =
       "{\"latitude\":48.137,\"longitude\":11.575,\"name\":\"Munich\"}";
+
+  @Test
+  void twoFunctionsInOneJvmLogAtTheirOwnLevelAndCountUnderTheirOwnStack() throws Exception {
+    // As the local runner builds them: each from its own environment, in one JVM.
+    LocationHandler staging = fromEnvironment("WARN", "whereabouts-staging");
+    LocationHandler production = fromEnvironment("INFO", "whereabouts-production");
+
+    List<JsonNode> lines =
+        LogLines.of(
+            () -> {
+              StreamInvocations.call(
+                  staging, put("tess", "tess", MUNICH).build(), SyntheticContext.of("staging"));
+              StreamInvocations.call(
+                  production, put("tess", "tess", MUNICH).build(), SyntheticContext.of("prod"));
+            });
+
+    List<JsonNode> stagingLines = ofFunction(lines, "staging");
+    assertEquals(1, stagingLines.size(), "WARN: the EMF line only, no INFO request line");
+    assertEquals("whereabouts-staging", stagingLines.get(0).path("Stack").asText());
+    List<JsonNode> productionLines = ofFunction(lines, "prod");
+    assertEquals(2, productionLines.size(), "INFO: the request line and the EMF line");
+    assertEquals("request", productionLines.get(0).path("message").asText());
+    assertEquals("whereabouts-production", productionLines.get(1).path("Stack").asText());
+  }
+
+  private static LocationHandler fromEnvironment(String logLevel, String stack) {
+    return new LocationHandler(
+        LocalDynamoDb.environment(
+            Map.of("TABLE_NAME", table, "AWS_LAMBDA_LOG_LEVEL", logLevel, "STACK_NAME", stack)));
+  }
+
+  private static List<JsonNode> ofFunction(List<JsonNode> lines, String function) {
+    return lines.stream().filter(l -> l.path("function").asText().equals(function)).toList();
+  }
 
   @Test
   void theOwnerStoresALocationFromARealApiGatewayEvent() throws Exception {

@@ -7,11 +7,10 @@ import dev.whereabouts.shared.http.HttpFunction;
 import dev.whereabouts.shared.http.Request;
 import dev.whereabouts.shared.http.Response;
 import dev.whereabouts.shared.json.JsonObject;
-import dev.whereabouts.shared.log.Log;
-import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,15 +54,13 @@ public final class ProfileHandler implements RequestStreamHandler {
   /** Configured from an explicit environment (tests, local runner); registers SnapStart priming. */
   public ProfileHandler(Map<String, String> environment) {
     Environment env = Environment.of(environment);
-    // Lambda sets AWS_LAMBDA_LOG_LEVEL from the function's LoggingConfig (JSON format).
-    Log.configure(env);
-    Metrics.configure(env);
+    Telemetry telemetry = Telemetry.from(env);
     this.profiles = new Profiles(Aws.dynamoDb(env), env.require("TABLE_NAME"));
     this.locations = LocationClient.fromEnvironment(env);
     this.clock = Clock.systemUTC();
     this.corsAllowOrigin = env.optional("CORS_ALLOW_ORIGIN");
-    this.function = function(Log.Output.STANDARD);
-    this.snapStart = Optional.of(ProfilePriming.register(env));
+    this.function = function(telemetry);
+    this.snapStart = Optional.of(ProfilePriming.register(env, telemetry));
   }
 
   /** Configured from an environment with its own clock, without SnapStart priming (tests). */
@@ -73,7 +70,7 @@ public final class ProfileHandler implements RequestStreamHandler {
         LocationClient.fromEnvironment(env),
         clock,
         env.optional("CORS_ALLOW_ORIGIN"),
-        Log.Output.STANDARD);
+        Telemetry.from(env));
   }
 
   /**
@@ -87,23 +84,23 @@ public final class ProfileHandler implements RequestStreamHandler {
       LocationClient locations,
       Clock clock,
       Optional<String> corsAllowOrigin,
-      Log.Output output) {
+      Telemetry telemetry) {
     this.profiles = profiles;
     this.locations = locations;
     this.clock = clock;
     this.corsAllowOrigin = corsAllowOrigin;
-    this.function = function(output);
+    this.function = function(telemetry);
     this.snapStart = Optional.empty();
   }
 
-  private HttpFunction function(Log.Output output) {
+  private HttpFunction function(Telemetry telemetry) {
     return new HttpFunction(
         "profile",
         Map.of(
             "PUT /profiles/{userId}", this::put,
             "GET /profiles/{userId}", this::get,
             "DELETE /profiles/{userId}", this::delete),
-        output);
+        telemetry);
   }
 
   /** One API Gateway proxy event in, its proxy response out, both as JSON bytes. */

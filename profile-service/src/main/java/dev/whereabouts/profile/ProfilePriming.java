@@ -9,6 +9,7 @@ import dev.whereabouts.shared.snapstart.Priming;
 import dev.whereabouts.shared.store.Aws;
 import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.store.VersionConflict;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -63,14 +64,14 @@ final class ProfilePriming implements Runnable {
               + "\"name\":null,\"updatedAt\":\"2026-01-01T00:00:00Z\"}")
           .getBytes(StandardCharsets.UTF_8);
 
-  private ProfilePriming(Environment env) {
+  private ProfilePriming(Environment env, Telemetry telemetry) {
+    Telemetry discarded = telemetry.to(Log.Output.DISCARD);
     String table = env.require("TABLE_NAME");
     LocationClient unsent =
         LocationClient.fromEnvironment(env, budget -> new Unsent(LocationCall.httpClient(budget)));
     this.profiles = new Profiles(Aws.dynamoDbForSnapshot(env), table);
     this.refusing =
-        new ProfileHandler(
-            profiles, unsent, Clock.systemUTC(), Optional.empty(), Log.Output.DISCARD);
+        new ProfileHandler(profiles, unsent, Clock.systemUTC(), Optional.empty(), discarded);
     this.answered =
         new ProfileHandler(
             new Profiles(
@@ -81,12 +82,15 @@ final class ProfilePriming implements Runnable {
             unsent,
             Clock.systemUTC(),
             Optional.empty(),
-            Log.Output.DISCARD);
+            discarded);
   }
 
-  /** Registers the profile function's priming; the caller keeps the result (CRaC holds weakly). */
-  static Priming register(Environment env) {
-    return Priming.register("profile", () -> new ProfilePriming(env));
+  /**
+   * Registers the profile function's priming, its handlers configured as the function's ({@code
+   * telemetry}) with their lines discarded; the caller keeps the result (CRaC holds weakly).
+   */
+  static Priming register(Environment env, Telemetry telemetry) {
+    return Priming.register("profile", telemetry, () -> new ProfilePriming(env, telemetry));
   }
 
   @Override

@@ -33,6 +33,7 @@ class PackageLayersTest {
           "validation",
           "log",
           "metrics",
+          "telemetry",
           "store",
           "snapstart",
           "http");

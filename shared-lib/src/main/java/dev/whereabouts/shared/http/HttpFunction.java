@@ -8,6 +8,7 @@ import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
 import dev.whereabouts.shared.problem.Problem;
 import dev.whereabouts.shared.store.VersionConflict;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,24 +32,18 @@ public final class HttpFunction {
 
   private final String service;
   private final Map<String, Route> routes;
-  private final Log.Output output;
+  private final Telemetry telemetry;
   private final AtomicBoolean cold = new AtomicBoolean(true);
 
   /**
-   * A function whose log and metrics lines go to standard output (Lambda's log).
-   *
    * @param service the service name, used in logs and as the metrics dimension
    * @param routes route key ({@code "GET /profiles/{userId}"}) to code
+   * @param telemetry where and from which level its log lines go, and its metrics' stack
    */
-  public HttpFunction(String service, Map<String, Route> routes) {
-    this(service, routes, Log.Output.STANDARD);
-  }
-
-  /** A function whose log and metrics lines go to {@code output}. */
-  public HttpFunction(String service, Map<String, Route> routes, Log.Output output) {
+  public HttpFunction(String service, Map<String, Route> routes, Telemetry telemetry) {
     this.service = service;
     this.routes = Map.copyOf(routes);
-    this.output = output;
+    this.telemetry = telemetry;
   }
 
   /** The route keys this function serves (checked against template.yaml by the tests). */
@@ -70,8 +65,8 @@ public final class HttpFunction {
     long start = System.nanoTime();
     boolean coldStart = cold.getAndSet(false);
     String functionName = invocation.functionName();
-    Log log = new Log(service, functionName, output).traced(invocation.traceHeader());
-    Metrics metrics = new Metrics(service);
+    Log log = telemetry.log(service, functionName).traced(invocation.traceHeader());
+    Metrics metrics = telemetry.metrics(service);
     Request request = Request.from(event, invocation, metrics, log);
 
     Response response;
@@ -142,7 +137,7 @@ public final class HttpFunction {
                 "requestId", request.requestId(),
                 "correlationId", request.correlationId(),
                 "function", functionName))
-        .ifPresent(output::line);
+        .ifPresent(telemetry.output()::line);
     return response;
   }
 

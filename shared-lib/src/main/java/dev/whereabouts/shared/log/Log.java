@@ -9,7 +9,6 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -28,12 +27,6 @@ public final class Log {
   /** Frames kept per exception in a log line. */
   static final int MAX_FRAMES = 12;
 
-  /** Lambda's application log levels, least severe first. */
-  static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL");
-
-  /** The least severe level written; Lambda's default, INFO, until {@link #configure}. */
-  private static volatile int threshold = LEVELS.indexOf("INFO");
-
   private static final Pattern ROOT = Pattern.compile("(?:^|;)\\s*Root=([0-9a-f-]{1,64})(?:;|$)");
 
   /** Where a log's lines go, one JSON object per line. */
@@ -49,30 +42,60 @@ public final class Log {
     void line(String line);
   }
 
+  /** Lambda's application log levels, least severe first. */
+  public enum Level {
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR,
+    FATAL;
+
+    /**
+     * The environment variable Lambda's advanced logging controls set to the function's application
+     * log level (with {@code LogFormat: JSON}).
+     */
+    public static final String VARIABLE = "AWS_LAMBDA_LOG_LEVEL";
+
+    /**
+     * The least severe level a function writes: {@value #VARIABLE}, in any case; unset, blank or
+     * unknown: INFO, Lambda's default.
+     */
+    public static Level of(Environment env) {
+      String name = env.optional(VARIABLE).map(v -> v.toUpperCase(Locale.ROOT)).orElse("");
+      for (Level level : values()) {
+        if (level.name().equals(name)) {
+          return level;
+        }
+      }
+      return INFO;
+    }
+  }
+
   private final String service;
   private final String function;
   private final Output output;
+  private final Level threshold;
   private final Optional<String> traceId;
 
   /**
-   * A log to standard output whose lines carry no trace id.
+   * A log whose lines carry no trace id.
    *
    * @param service the service name ({@code auth}, {@code location}, {@code profile})
    * @param function the Lambda function name
+   * @param output where the lines go
+   * @param threshold the least severe level written ({@link Level#of})
    */
-  public Log(String service, String function) {
-    this(service, function, Output.STANDARD);
+  public Log(String service, String function, Output output, Level threshold) {
+    this(service, function, output, threshold, Optional.empty());
   }
 
-  /** A log to {@code output} whose lines carry no trace id. */
-  public Log(String service, String function, Output output) {
-    this(service, function, output, Optional.empty());
-  }
-
-  private Log(String service, String function, Output output, Optional<String> traceId) {
+  private Log(
+      String service, String function, Output output, Level threshold, Optional<String> traceId) {
     this.service = service;
     this.function = function;
     this.output = output;
+    this.threshold = threshold;
     this.traceId = traceId;
   }
 
@@ -82,7 +105,7 @@ public final class Log {
    * when there is no header or it has no {@code Root}.
    */
   public Log traced(Optional<String> traceHeader) {
-    return new Log(service, function, output, traceHeader.flatMap(Log::traceRoot));
+    return new Log(service, function, output, threshold, traceHeader.flatMap(Log::traceRoot));
   }
 
   /** The {@code Root} of an X-Ray trace header, if it has one. */
@@ -96,52 +119,39 @@ public final class Log {
     return output;
   }
 
-  /**
-   * Sets the least severe level written from {@code AWS_LAMBDA_LOG_LEVEL}, which Lambda's advanced
-   * logging controls set to the function's application log level (with {@code LogFormat: JSON}).
-   * Unset, blank or unknown: INFO, Lambda's default. Called by each handler at init.
-   */
-  public static void configure(Environment env) {
-    int level =
-        env.optional("AWS_LAMBDA_LOG_LEVEL")
-            .map(v -> LEVELS.indexOf(v.toUpperCase(Locale.ROOT)))
-            .orElse(-1);
-    threshold = level < 0 ? LEVELS.indexOf("INFO") : level;
-  }
-
-  /** Whether lines of {@code level} are written. */
-  public static boolean enabled(String level) {
-    return LEVELS.indexOf(level) >= threshold;
+  /** Whether this log writes lines of {@code level}. */
+  public boolean enabled(Level level) {
+    return level.compareTo(threshold) >= 0;
   }
 
   /** Starts a DEBUG line. */
   public Line debug(String message) {
-    return new Line("DEBUG", message);
+    return new Line(Level.DEBUG, message);
   }
 
   /** Starts an INFO line. */
   public Line info(String message) {
-    return new Line("INFO", message);
+    return new Line(Level.INFO, message);
   }
 
   /** Starts a WARN line. */
   public Line warn(String message) {
-    return new Line("WARN", message);
+    return new Line(Level.WARN, message);
   }
 
   /** Starts an ERROR line. */
   public Line error(String message) {
-    return new Line("ERROR", message);
+    return new Line(Level.ERROR, message);
   }
 
   /** One log line being built; {@link #write()} prints it. */
   public final class Line {
-    private final String level;
+    private final Level level;
     private final String message;
     private final Map<String, Object> fields = new LinkedHashMap<>();
     private Throwable error;
 
-    private Line(String level, String message) {
+    private Line(Level level, String message) {
       this.level = level;
       this.message = message;
     }
@@ -165,7 +175,7 @@ public final class Log {
       return this;
     }
 
-    /** Writes the line to the log's output, unless its level is below the configured one. */
+    /** Writes the line to the log's output, unless its level is below the log's threshold. */
     public void write() {
       if (enabled(level)) {
         output.line(render());
@@ -177,7 +187,7 @@ public final class Log {
       try (JsonGenerator g = Json.FACTORY.createGenerator(out)) {
         g.writeStartObject();
         g.writeStringField("timestamp", Timestamps.format(Instant.now()));
-        g.writeStringField("level", level);
+        g.writeStringField("level", level.name());
         g.writeStringField("service", service);
         g.writeStringField("function", function);
         if (traceId.isPresent()) {

@@ -29,37 +29,34 @@ public final class Metrics {
   /** The metric dimension every datum carries. */
   public static final String DIMENSION = "Service";
 
-  /** The dimension naming the stack, carried once {@link #configure} found the stack's name. */
+  /** The dimension naming the stack, carried when the function knows its stack's name. */
   public static final String STACK_DIMENSION = "Stack";
 
   /** The environment variable holding the stack's name (template.yaml sets it per function). */
   public static final String STACK_VARIABLE = "STACK_NAME";
 
-  /**
-   * The stack of this function's metrics; empty until {@link #configure}. Per class loader, as the
-   * function itself: Lambda and the local runner give each function its own.
-   */
-  private static volatile String stack = "";
-
   private final String service;
+  private final Optional<String> stack;
   private final Map<String, Series> series = new LinkedHashMap<>();
 
   private record Series(String unit, List<Double> values) {}
 
   /**
    * @param service the value of the {@code Service} dimension
+   * @param stack the value of the {@code Stack} dimension ({@link #stack}); without it the metrics
+   *     carry the {@code Service} dimension alone, which no alarm of a deployed stack watches
    */
-  public Metrics(String service) {
+  public Metrics(String service, Optional<String> stack) {
     this.service = service;
+    this.stack = stack;
   }
 
   /**
-   * Reads the stack's name from {@value #STACK_VARIABLE} (handlers call this at init, beside {@code
-   * Log.configure}). Without it the metrics carry the {@code Service} dimension alone, which no
-   * alarm of a deployed stack watches; DeployRehearsalTest checks the template sets it.
+   * The stack's name from {@value #STACK_VARIABLE}, read once at init (DeployRehearsalTest checks
+   * the template sets it); empty when unset.
    */
-  public static void configure(Environment env) {
-    stack = env.optional(STACK_VARIABLE).orElse("");
+  public static Optional<String> stack(Environment env) {
+    return env.optional(STACK_VARIABLE);
   }
 
   /** Counts one occurrence of {@code name}. */
@@ -103,11 +100,10 @@ public final class Metrics {
       g.writeArrayFieldStart("CloudWatchMetrics");
       g.writeStartObject();
       g.writeStringField("Namespace", NAMESPACE);
-      String stackName = stack;
       g.writeArrayFieldStart("Dimensions");
       g.writeStartArray();
       g.writeString(DIMENSION);
-      if (!stackName.isEmpty()) {
+      if (stack.isPresent()) {
         g.writeString(STACK_DIMENSION);
       }
       g.writeEndArray();
@@ -124,8 +120,8 @@ public final class Metrics {
       g.writeEndArray();
       g.writeEndObject();
       g.writeStringField(DIMENSION, service);
-      if (!stackName.isEmpty()) {
-        g.writeStringField(STACK_DIMENSION, stackName);
+      if (stack.isPresent()) {
+        g.writeStringField(STACK_DIMENSION, stack.get());
       }
       for (Map.Entry<String, String> p : properties.entrySet()) {
         g.writeStringField(p.getKey(), p.getValue());

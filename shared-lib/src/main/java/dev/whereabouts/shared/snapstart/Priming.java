@@ -1,7 +1,7 @@
 package dev.whereabouts.shared.snapstart;
 
-import dev.whereabouts.shared.log.Log;
 import dev.whereabouts.shared.metrics.Metrics;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -71,21 +71,24 @@ public final class Priming implements Resource {
   static final long BUDGET_NANOS = 5_000_000_000L;
 
   private final String service;
+  private final Telemetry telemetry;
   private final Supplier<? extends Runnable> rounds;
 
-  private Priming(String service, Supplier<? extends Runnable> rounds) {
+  private Priming(String service, Telemetry telemetry, Supplier<? extends Runnable> rounds) {
     this.service = service;
+    this.telemetry = telemetry;
     this.rounds = rounds;
   }
 
   /**
    * Registers a service's priming with the CRaC global context: {@code rounds} builds what priming
    * needs (a throwaway handler) when priming runs, never at init, and the {@code Runnable} it
-   * returns is one round. The caller must keep the returned object: the context holds its resources
-   * weakly.
+   * returns is one round; priming's own line goes where {@code telemetry} says. The caller must
+   * keep the returned object: the context holds its resources weakly.
    */
-  public static Priming register(String service, Supplier<? extends Runnable> rounds) {
-    Priming priming = new Priming(service, rounds);
+  public static Priming register(
+      String service, Telemetry telemetry, Supplier<? extends Runnable> rounds) {
+    Priming priming = new Priming(service, telemetry, rounds);
     Core.getGlobalContext().register(priming);
     return priming;
   }
@@ -94,8 +97,8 @@ public final class Priming implements Resource {
    * The line of metrics a request that counts something writes (a series made, its EMF rendered),
    * built and dropped: priming's requests are refused, and refusals count nothing.
    */
-  public static void renderMetricsLine(String service) {
-    Metrics metrics = new Metrics(service);
+  public static void renderMetricsLine(String service, Telemetry telemetry) {
+    Metrics metrics = telemetry.metrics(service);
     metrics.count("SnapStartPriming");
     metrics.toEmf(Instant.now(), Map.of("requestId", "snapstart-priming"));
   }
@@ -144,7 +147,8 @@ public final class Priming implements Resource {
     } catch (RuntimeException e) {
       failure = Optional.of(e.getClass().getName());
     }
-    new Log(service, "snapstart")
+    telemetry
+        .log(service, "snapstart")
         .info("snapstart priming")
         .with("durationMs", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0)
         .with("rounds", done)

@@ -9,8 +9,10 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.json.Json;
 import dev.whereabouts.shared.problem.Problem;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LogLines;
@@ -31,6 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 @ExtendWith(SecretScan.class)
 class HttpFunctionTest {
+  /** A function's telemetry when its environment sets neither a log level nor a stack. */
+  private static final Telemetry UNSET = Telemetry.from(Environment.of(Map.of()));
+
   private final HttpFunction function =
       new HttpFunction(
           "test",
@@ -66,7 +71,8 @@ class HttpFunctionTest {
               "GET /limited",
               r -> {
                 throw Problem.tooManyRequests("slow down", Duration.ofMillis(1500));
-              }));
+              }),
+          UNSET);
 
   private static final Context CONTEXT = SyntheticContext.of("test");
 
@@ -263,7 +269,7 @@ class HttpFunctionTest {
                   seen.add(r.traceHeader());
                   return Response.noContent();
                 }),
-            lines::add);
+            UNSET.to(lines::add));
     String header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 
     handle(
@@ -289,7 +295,7 @@ class HttpFunctionTest {
                   r.metrics().count("Counted");
                   return Response.noContent();
                 }),
-            lines::add);
+            UNSET.to(lines::add));
 
     List<JsonNode> printed =
         LogLines.of(() -> handle(quiet, ApiEvents.request("GET", "/x", "/x").build(), CONTEXT));
@@ -300,7 +306,7 @@ class HttpFunctionTest {
 
   @Test
   void onlyTheFirstRequestIsACold() throws Exception {
-    HttpFunction fresh = new HttpFunction("t", Map.of("GET /x", r -> Response.noContent()));
+    HttpFunction fresh = new HttpFunction("t", Map.of("GET /x", r -> Response.noContent()), UNSET);
     PrintStream original = System.out;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -313,5 +319,68 @@ class HttpFunctionTest {
     String[] lines = out.toString(StandardCharsets.UTF_8).strip().split("\n");
     assertTrue(Jackson.MAPPER.readTree(lines[0]).get("coldStart").asBoolean());
     assertFalse(Jackson.MAPPER.readTree(lines[1]).get("coldStart").asBoolean());
+  }
+
+  @Test
+  void twoFunctionsInOneJvmWriteAtTheirOwnLevelAndWithTheirOwnStack() throws Exception {
+    // As the local runner and the tests run them: each configured once from its own
+    // environment, both built before either serves, their requests interleaved. A level or a
+    // stack kept in a static would give both functions the settings of the one built last.
+    List<String> quietLines = new ArrayList<>();
+    List<String> chattyLines = new ArrayList<>();
+    HttpFunction quiet =
+        counting(
+            Telemetry.from(
+                    Environment.of(
+                        Map.of("AWS_LAMBDA_LOG_LEVEL", "WARN", "STACK_NAME", "whereabouts-prod")))
+                .to(quietLines::add));
+    HttpFunction chatty =
+        counting(
+            Telemetry.from(
+                    Environment.of(
+                        Map.of("AWS_LAMBDA_LOG_LEVEL", "DEBUG", "STACK_NAME", "whereabouts-dev")))
+                .to(chattyLines::add));
+
+    for (HttpFunction f : List.of(quiet, chatty, quiet, chatty)) {
+      handle(f, ApiEvents.request("GET", "/x", "/x").build(), CONTEXT);
+    }
+
+    // WARN: the INFO request line is dropped, the EMF line (no log line) is written.
+    assertEquals(List.of("whereabouts-prod", "whereabouts-prod"), stacksOf(quietLines));
+    assertEquals(2, quietLines.size(), "no request line below WARN: " + quietLines);
+    // DEBUG: the request line and the EMF line of each request.
+    assertEquals(List.of("whereabouts-dev", "whereabouts-dev"), stacksOf(chattyLines));
+    assertEquals(4, chattyLines.size(), chattyLines.toString());
+    assertEquals(
+        2,
+        chattyLines.stream().filter(l -> l.contains("\"message\":\"request\"")).count(),
+        chattyLines.toString());
+  }
+
+  private static HttpFunction counting(Telemetry telemetry) {
+    return new HttpFunction(
+        "t",
+        Map.of(
+            "GET /x",
+            r -> {
+              r.metrics().count("Counted");
+              return Response.noContent();
+            }),
+        telemetry);
+  }
+
+  /** The Stack dimension of each EMF line, checked to be declared as one. */
+  private static List<String> stacksOf(List<String> lines) throws Exception {
+    List<String> stacks = new ArrayList<>();
+    for (String line : lines) {
+      JsonNode node = Jackson.MAPPER.readTree(line);
+      if (node.has("_aws")) {
+        assertEquals(
+            "[\"Service\",\"Stack\"]",
+            node.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString());
+        stacks.add(node.path("Stack").asText());
+      }
+    }
+    return stacks;
   }
 }

@@ -12,6 +12,7 @@ import dev.whereabouts.shared.testing.StreamInvocations;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The common body rules of {@link Request#jsonBody()} on what API Gateway delivers. */
@@ -26,8 +27,8 @@ class RequestBodyTest {
     return Request.from(
         StreamInvocations.proxyEvent(event),
         Invocation.of(SyntheticContext.of("test")),
-        new Metrics("t"),
-        new Log("test", "test"));
+        new Metrics("t", Optional.empty()),
+        new Log("test", "test", Log.Output.STANDARD, Log.Level.INFO));
   }
 
   private static APIGatewayProxyRequestEvent base64(byte[] bytes) {

@@ -12,6 +12,7 @@ import dev.whereabouts.shared.store.Precondition;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.StreamInvocations;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,12 +23,13 @@ class RequestTest {
         StreamInvocations.proxyEvent(event),
         Invocation.of(SyntheticContext.of("test")),
         metrics,
-        new Log("test", "test"));
+        new Log("test", "test", Log.Output.STANDARD, Log.Level.INFO));
   }
 
   private static Request withIfMatch(String value) {
     return from(
-        ApiEvents.request("PUT", "/x", "/x").header("If-Match", value).build(), new Metrics("t"));
+        ApiEvents.request("PUT", "/x", "/x").header("If-Match", value).build(),
+        new Metrics("t", Optional.empty()));
   }
 
   @Test
@@ -36,7 +38,8 @@ class RequestTest {
     assertEquals(Precondition.exists(), withIfMatch("*").precondition());
     assertEquals(
         Precondition.none(),
-        from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t")).precondition());
+        from(ApiEvents.request("PUT", "/x", "/x").build(), new Metrics("t", Optional.empty()))
+            .precondition());
   }
 
   @ParameterizedTest
@@ -48,11 +51,11 @@ class RequestTest {
 
   @Test
   void anonymousCallersAre401AndOthersAre403() {
-    Request anonymous = from(owned("abc").build(), new Metrics("t"));
+    Request anonymous = from(owned("abc").build(), new Metrics("t", Optional.empty()));
     assertEquals(401, assertThrows(Problem.class, anonymous::ownerDelete).status());
-    Request other = from(owned("abc").caller("bob").build(), new Metrics("t"));
+    Request other = from(owned("abc").caller("bob").build(), new Metrics("t", Optional.empty()));
     assertEquals(403, assertThrows(Problem.class, other::ownerDelete).status());
-    Request owner = from(owned("bob").caller("bob").build(), new Metrics("t"));
+    Request owner = from(owned("bob").caller("bob").build(), new Metrics("t", Optional.empty()));
     assertEquals("bob", owner.ownerDelete().owner());
   }
 
@@ -61,7 +64,7 @@ class RequestTest {
     Request write =
         from(
             owned("bob").caller("bob").json("{\"a\":1}").header("If-Match", "\"3\"").build(),
-            new Metrics("t"));
+            new Metrics("t", Optional.empty()));
 
     Request.OwnerWrite<Object> checked = write.ownerWrite(body -> body.get("a"));
 
@@ -72,7 +75,8 @@ class RequestTest {
 
   @Test
   void withoutADeadlineNoTimeLeftIsKnownAndWithOneItCountsDown() {
-    Request synthetic = from(ApiEvents.request("GET", "/x", "/x").build(), new Metrics("t"));
+    Request synthetic =
+        from(ApiEvents.request("GET", "/x", "/x").build(), new Metrics("t", Optional.empty()));
     assertTrue(synthetic.deadline().remaining().isPresent());
     assertTrue(Deadline.none().remaining().isEmpty());
     assertTrue(
@@ -92,7 +96,7 @@ class RequestTest {
     Request r =
         from(
             ApiEvents.request("GET", "/x", "/x").header("x-correlation-id", "abc").build(),
-            new Metrics("t"));
+            new Metrics("t", Optional.empty()));
     assertEquals("abc", r.correlationId());
   }
 
@@ -100,6 +104,8 @@ class RequestTest {
   void base64BodiesAreDecodedBeforeTheSizeCheck() {
     var event = ApiEvents.request("PUT", "/x", "/x").json("eyJhIjoxfQ==").build();
     event.setIsBase64Encoded(true);
-    assertEquals(1, ((Number) from(event, new Metrics("t")).jsonBody().get("a")).intValue());
+    assertEquals(
+        1,
+        ((Number) from(event, new Metrics("t", Optional.empty())).jsonBody().get("a")).intValue());
   }
 }

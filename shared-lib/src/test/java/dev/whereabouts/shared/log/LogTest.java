@@ -13,17 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The log's level threshold (AWS_LAMBDA_LOG_LEVEL) and the invocation's trace id. */
 class LogTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-
-  @AfterEach
-  void reset() {
-    Log.configure(Environment.of(Map.of()));
-  }
 
   private static List<String> written(Runnable logging) {
     PrintStream original = System.out;
@@ -37,47 +31,72 @@ class LogTest {
     return out.toString(StandardCharsets.UTF_8).lines().toList();
   }
 
-  private static List<String> everyLevel() {
-    Log log = new Log("test", "TestFunction");
-    return written(
-        () -> {
-          log.debug("d").write();
-          log.info("i").write();
-          log.warn("w").write();
-          log.error("e").write();
-        });
+  private static Log.Level level(String awsLambdaLogLevel) {
+    return Log.Level.of(Environment.of(Map.of("AWS_LAMBDA_LOG_LEVEL", awsLambdaLogLevel)));
+  }
+
+  /** The messages a log at {@code threshold} writes of one line at each level. */
+  private static List<String> everyLevel(Log.Level threshold) {
+    List<String> lines = new ArrayList<>();
+    Log log = new Log("test", "TestFunction", lines::add, threshold);
+    log.debug("d").write();
+    log.info("i").write();
+    log.warn("w").write();
+    log.error("e").write();
+    return messages(lines);
   }
 
   @Test
   void withoutAwsLambdaLogLevelInfoAndAboveAreWrittenAsLambdasDefault() {
-    Log.configure(Environment.of(Map.of()));
-    assertEquals(List.of("i", "w", "e"), messages(everyLevel()));
+    Log.Level unset = Log.Level.of(Environment.of(Map.of()));
+    assertEquals(Log.Level.INFO, unset);
+    assertEquals(List.of("i", "w", "e"), everyLevel(unset));
   }
 
   @Test
-  void awsLambdaLogLevelDropsLinesBelowIt() throws Exception {
-    Log.configure(Environment.of(Map.of("AWS_LAMBDA_LOG_LEVEL", "WARN")));
-    assertEquals(List.of("w", "e"), messages(everyLevel()));
-    Log.configure(Environment.of(Map.of("AWS_LAMBDA_LOG_LEVEL", "ERROR")));
-    assertEquals(List.of("e"), messages(everyLevel()));
-    Log.configure(Environment.of(Map.of("AWS_LAMBDA_LOG_LEVEL", "debug")));
-    assertEquals(List.of("d", "i", "w", "e"), messages(everyLevel()));
-    Log.configure(Environment.of(Map.of("AWS_LAMBDA_LOG_LEVEL", "TRACE")));
-    assertEquals(List.of("d", "i", "w", "e"), messages(everyLevel()));
-    Log.configure(Environment.of(Map.of("AWS_LAMBDA_LOG_LEVEL", "FATAL")));
-    assertEquals(List.of(), messages(everyLevel()));
+  void awsLambdaLogLevelDropsLinesBelowIt() {
+    assertEquals(List.of("w", "e"), everyLevel(level("WARN")));
+    assertEquals(List.of("e"), everyLevel(level("ERROR")));
+    assertEquals(List.of("d", "i", "w", "e"), everyLevel(level("debug")));
+    assertEquals(List.of("d", "i", "w", "e"), everyLevel(level("TRACE")));
+    assertEquals(List.of(), everyLevel(level("FATAL")));
   }
 
   @Test
-  void anUnknownLevelFallsBackToInfo() throws Exception {
-    Log.configure(Environment.of(Map.of("AWS_LAMBDA_LOG_LEVEL", "LOUD")));
-    assertEquals(List.of("i", "w", "e"), messages(everyLevel()));
+  void anUnknownLevelFallsBackToInfo() {
+    assertEquals(Log.Level.INFO, level("LOUD"));
+    assertEquals(List.of("i", "w", "e"), everyLevel(level("LOUD")));
+  }
+
+  @Test
+  void eachLogKeepsItsOwnThresholdWhateverLogsAreBuiltAfterIt() {
+    List<String> lines = new ArrayList<>();
+    Log quiet = new Log("test", "Quiet", lines::add, level("ERROR"));
+    Log chatty = new Log("test", "Chatty", lines::add, level("DEBUG"));
+
+    quiet.info("quiet info").write();
+    chatty.debug("chatty debug").write();
+    quiet.error("quiet error").write();
+
+    assertEquals(List.of("chatty debug", "quiet error"), messages(lines));
+  }
+
+  @Test
+  void aTracedLogKeepsTheThresholdOfItsLog() {
+    List<String> lines = new ArrayList<>();
+    Log log = new Log("test", "TestFunction", lines::add, level("WARN"));
+
+    Log traced = log.traced(Optional.of("Root=1-5759e988-bd862e3fe1be46a994272793"));
+    traced.info("dropped").write();
+    traced.warn("kept").write();
+
+    assertEquals(List.of("kept"), messages(lines));
   }
 
   @Test
   void linesOfAnInvocationCarryTheRootOfItsTraceHeaderAndOthersNone() throws Exception {
     List<String> lines = new ArrayList<>();
-    Log log = new Log("test", "TestFunction", lines::add);
+    Log log = new Log("test", "TestFunction", lines::add, Log.Level.INFO);
 
     log.traced(
             Optional.of(
@@ -99,7 +118,7 @@ class LogTest {
   @Test
   void aLogGivenAnOutputWritesThereAndNotToStandardOutput() {
     List<String> lines = new ArrayList<>();
-    Log log = new Log("test", "TestFunction", lines::add);
+    Log log = new Log("test", "TestFunction", lines::add, Log.Level.INFO);
 
     List<String> printed = written(() -> log.info("elsewhere").write());
 

@@ -8,17 +8,18 @@ import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.testing.Jackson;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class MetricsTest {
   @Test
   void nothingRecordedWritesNothing() {
-    assertTrue(new Metrics("s").toEmf(Instant.EPOCH, Map.of()).isEmpty());
+    assertTrue(new Metrics("s", Optional.empty()).toEmf(Instant.EPOCH, Map.of()).isEmpty());
   }
 
   @Test
   void writesEmbeddedMetricFormat() throws Exception {
-    Metrics m = new Metrics("profile");
+    Metrics m = new Metrics("profile", Optional.empty());
     m.count("LocationLookupUnavailable");
     m.milliseconds("LocationLookupLatency", 12.5);
     m.milliseconds("LocationLookupLatency", 7);
@@ -39,17 +40,23 @@ class MetricsTest {
 
   @Test
   void theStackIsADimensionSoTwoStacksNeverShareAMetric() throws Exception {
-    try {
-      Metrics.configure(Environment.of(Map.of("STACK_NAME", "whereabouts-staging")));
-      Metrics m = new Metrics("auth");
-      m.count("LoginFailed");
-      JsonNode emf = Jackson.MAPPER.readTree(m.toEmf(Instant.EPOCH, Map.of()).orElseThrow());
-      assertEquals(
-          "[\"Service\",\"Stack\"]", emf.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString());
-      assertEquals("auth", emf.get("Service").asText());
-      assertEquals("whereabouts-staging", emf.get("Stack").asText());
-    } finally {
-      Metrics.configure(Environment.of(Map.of()));
-    }
+    Metrics m =
+        new Metrics(
+            "auth", Metrics.stack(Environment.of(Map.of("STACK_NAME", "whereabouts-staging"))));
+    m.count("LoginFailed");
+    JsonNode emf = Jackson.MAPPER.readTree(m.toEmf(Instant.EPOCH, Map.of()).orElseThrow());
+    assertEquals(
+        "[\"Service\",\"Stack\"]", emf.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString());
+    assertEquals("auth", emf.get("Service").asText());
+    assertEquals("whereabouts-staging", emf.get("Stack").asText());
+  }
+
+  @Test
+  void withoutAStackNameTheServiceIsTheOnlyDimension() throws Exception {
+    Metrics m = new Metrics("auth", Metrics.stack(Environment.of(Map.of())));
+    m.count("LoginFailed");
+    JsonNode emf = Jackson.MAPPER.readTree(m.toEmf(Instant.EPOCH, Map.of()).orElseThrow());
+    assertEquals("[\"Service\"]", emf.at("/_aws/CloudWatchMetrics/0/Dimensions/0").toString());
+    assertTrue(emf.path("Stack").isMissingNode(), emf.toString());
   }
 }

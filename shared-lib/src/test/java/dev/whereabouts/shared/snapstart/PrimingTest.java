@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whereabouts.shared.config.Environment;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import dev.whereabouts.shared.testing.LogLines;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class PrimingTest {
+  private static final Telemetry UNSET = Telemetry.from(Environment.of(Map.of()));
+
   @Test
   void everyKeepAliveClassPrimingLoadsExistsInThisJdk() {
     // A name this JDK no longer has would be skipped silently at run time; the build says so.
@@ -29,6 +34,7 @@ class PrimingTest {
     Priming priming =
         Priming.register(
             "test",
+            UNSET,
             () -> {
               built.incrementAndGet();
               return round;
@@ -45,6 +51,7 @@ class PrimingTest {
     Priming priming =
         Priming.register(
             "test",
+            UNSET,
             () -> {
               throw new IllegalStateException("no TABLE_NAME");
             });
@@ -60,7 +67,7 @@ class PrimingTest {
   void theActionRunsEnoughRoundsForTheJitToCompileItsPath() {
     AtomicInteger runs = new AtomicInteger();
     Runnable round = runs::incrementAndGet;
-    Priming priming = Priming.register("test", () -> round);
+    Priming priming = Priming.register("test", UNSET, () -> round);
 
     priming.run();
 
@@ -76,7 +83,7 @@ class PrimingTest {
           runs.incrementAndGet();
           throw new IllegalStateException("no network");
         };
-    Priming priming = Priming.register("test", () -> failing);
+    Priming priming = Priming.register("test", UNSET, () -> failing);
 
     priming.run();
 
