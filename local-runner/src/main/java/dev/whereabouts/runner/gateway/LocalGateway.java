@@ -365,20 +365,16 @@ public final class LocalGateway {
     } else {
       Invocation invocation =
           invoke(authorizer.function(), events.authorizer(call, methodArn(call)), call);
-      if (!invocation.succeeded()) {
-        if ("Unauthorized".equals(invocation.errorMessage())) {
-          throw GatewayAnswer.unauthorized();
-        }
-        log.accept(
-            authorizer.function()
-                + " failed: "
-                + invocation.errorType()
-                + ": "
-                + invocation.errorMessage());
+      if (invocation instanceof Invocation.Failed failed
+          && "Unauthorized".equals(failed.errorMessage())) {
+        throw GatewayAnswer.unauthorized();
+      }
+      if (!(invocation instanceof Invocation.Returned returned)) {
+        log.accept(authorizer.function() + " failed: " + describe(invocation));
         throw new GatewayAnswer(GatewayResponseType.AUTHORIZER_FAILURE, "Internal server error");
       }
       try {
-        result = JSON.readTree(invocation.payload());
+        result = JSON.readTree(returned.payload());
       } catch (IOException e) {
         throw new GatewayAnswer(
             GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR,
@@ -454,17 +450,14 @@ public final class LocalGateway {
   private Reply integrate(Call call, ApiRoute route) throws GatewayAnswer {
     String event = events.proxy(call, route);
     Invocation invocation = invoke(route.function(), event, call);
-    if (invocation.timedOut() || invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
-      if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
-        throw new GatewayAnswer(
-            GatewayResponseType.INTEGRATION_TIMEOUT, "Endpoint request timed out");
-      }
+    if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
+      throw new GatewayAnswer(
+          GatewayResponseType.INTEGRATION_TIMEOUT, "Endpoint request timed out");
+    }
+    if (!(invocation instanceof Invocation.Returned returned)) {
       throw GatewayAnswer.badGateway();
     }
-    if (!invocation.succeeded()) {
-      throw GatewayAnswer.badGateway();
-    }
-    return proxyResponse(invocation.payload());
+    return proxyResponse(returned.payload());
   }
 
   private Invocation invoke(String function, String event, Call call) throws GatewayAnswer {
@@ -480,8 +473,8 @@ public final class LocalGateway {
       if (invocation.coldStart()) {
         metrics.coldStart(function, invocation.initMs());
       }
-      if (invocation.timedOut()) {
-        log.accept(function + ": " + invocation.errorMessage());
+      if (invocation instanceof Invocation.TimedOut timedOut) {
+        log.accept(function + ": " + timedOut.errorMessage());
       }
       return invocation;
     } catch (FunctionInitException e) {
@@ -489,6 +482,17 @@ public final class LocalGateway {
       log.accept(e.getMessage());
       throw GatewayAnswer.badGateway();
     }
+  }
+
+  /** {@code type: message} of an invocation that did not return, for the log. */
+  private static String describe(Invocation invocation) {
+    if (invocation instanceof Invocation.Failed failed) {
+      return failed.errorType() + ": " + failed.errorMessage();
+    }
+    if (invocation instanceof Invocation.TimedOut timedOut) {
+      return timedOut.errorType() + ": " + timedOut.errorMessage();
+    }
+    return "returned";
   }
 
   private Reply proxyResponse(String payload) throws GatewayAnswer {
