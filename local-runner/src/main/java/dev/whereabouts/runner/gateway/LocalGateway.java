@@ -289,9 +289,9 @@ public final class LocalGateway {
     if (!throttles.tryAcquire(route.key())) {
       throw GatewayAnswer.throttled();
     }
-    authenticate(call, route);
+    Caller caller = authenticate(call, route);
     validate(call, route);
-    return integrate(call, route);
+    return integrate(call, route, caller);
   }
 
   private String methodArn(Call call) {
@@ -308,15 +308,17 @@ public final class LocalGateway {
         + call.path;
   }
 
-  private void authenticate(Call call, ApiRoute route) throws GatewayAnswer {
+  private Caller authenticate(Call call, ApiRoute route) throws GatewayAnswer {
     if (route.auth() instanceof ApiRoute.IamAuth) {
-      verifySignature(call);
+      return Caller.signed(verifySignature(call));
     } else if (route.auth() instanceof ApiRoute.AuthorizerAuth authorizer) {
-      authorize(call, authorizer);
+      return Caller.authorized(authorize(call, authorizer));
     }
+    return Caller.ANONYMOUS;
   }
 
-  private void verifySignature(Call call) throws GatewayAnswer {
+  /** The access key id of a valid signature its identity's policy lets invoke the method. */
+  private String verifySignature(Call call) throws GatewayAnswer {
     Map<String, String> flat = new LinkedHashMap<>();
     call.headers.forEach((k, v) -> flat.put(k, String.join(",", v)));
     SigV4Verifier.Verified verified;
@@ -342,10 +344,11 @@ public final class LocalGateway {
               + " is not authorized to perform: execute-api:Invoke on resource: "
               + arn);
     }
-    call.accessKey = verified.accessKeyId();
+    return verified.accessKeyId();
   }
 
-  private void authorize(Call call, ApiRoute.AuthorizerAuth authorizer) throws GatewayAnswer {
+  /** The authorizer's result for a request its policy lets invoke the method. */
+  private JsonNode authorize(Call call, ApiRoute.AuthorizerAuth authorizer) throws GatewayAnswer {
     List<String> identity = new ArrayList<>();
     for (String h : authorizer.identityHeaders()) {
       String v = call.header(h);
@@ -401,7 +404,7 @@ public final class LocalGateway {
       throw new GatewayAnswer(
           GatewayResponseType.ACCESS_DENIED, "User is not authorized to access this resource");
     }
-    call.authorizer = result;
+    return result;
   }
 
   private void validate(Call call, ApiRoute route) throws GatewayAnswer {
@@ -447,8 +450,8 @@ public final class LocalGateway {
     }
   }
 
-  private Reply integrate(Call call, ApiRoute route) throws GatewayAnswer {
-    String event = events.proxy(call, route);
+  private Reply integrate(Call call, ApiRoute route, Caller caller) throws GatewayAnswer {
+    String event = events.proxy(call, route, caller);
     Invocation invocation = invoke(route.function(), event, call);
     if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
       throw new GatewayAnswer(
