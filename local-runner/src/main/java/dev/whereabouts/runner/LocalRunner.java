@@ -88,14 +88,9 @@ public final class LocalRunner implements AutoCloseable {
   private HotReload hotReload;
 
   static {
-    // On Lambda every environment is a JVM of its own, whose URLConnection keep-alive cache keeps
-    // its connection to DynamoDB (and the profile's to the API). Here all environments share one
-    // cache, which keeps 5 idle connections per destination: with 32 environments most calls
-    // would connect anew (and the tap and the front door start a thread for each). Read once,
-    // when the cache is first used.
-    if (System.getProperty("http.maxConnections") == null) {
-      System.setProperty("http.maxConnections", "1000");
-    }
+    // Before anything opens a connection: the JDK reads it once (SharedJvm lists every such
+    // change).
+    SharedJvm.keepConnectionsAlive();
   }
 
   /** A runner that prints to {@code out}; {@link #start()} starts it. */
