@@ -17,6 +17,7 @@ import dev.whereabouts.runner.dynamodb.TableSpec;
 import dev.whereabouts.runner.dynamodb.Tables;
 import dev.whereabouts.runner.dynamodb.TtlSweeper;
 import dev.whereabouts.runner.gateway.ApiRoute;
+import dev.whereabouts.runner.gateway.GatewayResponseType;
 import dev.whereabouts.runner.gateway.GatewayResponses;
 import dev.whereabouts.runner.gateway.LocalGateway;
 import dev.whereabouts.runner.gateway.Policy;
@@ -87,14 +88,9 @@ public final class LocalRunner implements AutoCloseable {
   private HotReload hotReload;
 
   static {
-    // On Lambda every environment is a JVM of its own, whose URLConnection keep-alive cache keeps
-    // its connection to DynamoDB (and the profile's to the API). Here all environments share one
-    // cache, which keeps 5 idle connections per destination: with 32 environments most calls
-    // would connect anew (and the tap and the front door start a thread for each). Read once,
-    // when the cache is first used.
-    if (System.getProperty("http.maxConnections") == null) {
-      System.setProperty("http.maxConnections", "1000");
-    }
+    // Before anything opens a connection: the JDK reads it once (SharedJvm lists every such
+    // change).
+    SharedJvm.keepConnectionsAlive();
   }
 
   /** A runner that prints to {@code out}; {@link #start()} starts it. */
@@ -394,16 +390,17 @@ public final class LocalRunner implements AutoCloseable {
 
   /** The server's own refusals, shaped by the template's gateway responses like the gateway's. */
   private LoopbackServer.Problem problem(int status, String detail, String requestId) {
-    String type =
+    GatewayResponseType type =
         switch (status) {
-          case 400 -> "BAD_REQUEST_PARAMETERS";
-          case 403 -> "ACCESS_DENIED";
-          case 404 -> "RESOURCE_NOT_FOUND";
-          case 413 -> "REQUEST_TOO_LARGE";
-          case 415 -> "UNSUPPORTED_MEDIA_TYPE";
-          default -> status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX";
+          case 400 -> GatewayResponseType.BAD_REQUEST_PARAMETERS;
+          case 403 -> GatewayResponseType.ACCESS_DENIED;
+          case 404 -> GatewayResponseType.RESOURCE_NOT_FOUND;
+          case 413 -> GatewayResponseType.REQUEST_TOO_LARGE;
+          case 415 -> GatewayResponseType.UNSUPPORTED_MEDIA_TYPE;
+          default ->
+              status >= 500 ? GatewayResponseType.DEFAULT_5XX : GatewayResponseType.DEFAULT_4XX;
         };
-    if (type.startsWith("DEFAULT_")) {
+    if (type == GatewayResponseType.DEFAULT_5XX || type == GatewayResponseType.DEFAULT_4XX) {
       // No gateway response of its own, and the template's defaults leave the status out: a
       // problem the server writes whole, as API.md shapes every problem.
       com.fasterxml.jackson.databind.node.ObjectNode body =

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -315,12 +316,11 @@ class RunnerFidelityTest {
     }
     // The gateway counts a request just after it wrote the answer, so the client may read the
     // metrics a moment before the last count; wait for it (bounded), then compare exactly.
-    JsonNode gateway = json(get("/_local/metrics")).get("gateway");
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (gateway.get("requests").asLong() < before + 3 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-      gateway = json(get("/_local/metrics")).get("gateway");
-    }
+    JsonNode gateway =
+        Eventually.await(
+            Duration.ofSeconds(5),
+            () -> json(get("/_local/metrics")).get("gateway"),
+            g -> g.get("requests").asLong() >= before + 3);
     // the metrics request itself is served beside the gateway, not through it
     assertEquals(before + 3, gateway.get("requests").asLong());
     // three of the recent requests each spent 400 ms in the function; none of it is the gateway's

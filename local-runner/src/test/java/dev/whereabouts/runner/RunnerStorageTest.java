@@ -91,21 +91,21 @@ class RunnerStorageTest {
                             ":past",
                             AttributeValue.fromN(
                                 Long.toString(Instant.now().minusSeconds(5).getEpochSecond())))));
-        Instant deadline = Instant.now().plus(SWEEP_WAIT);
-        while (tokensOf(dynamoDb, table, user).size() == 2 && Instant.now().isBefore(deadline)) {
-          Thread.sleep(200);
-        }
-        List<Map<String, AttributeValue>> left = tokensOf(dynamoDb, table, user);
+        List<Map<String, AttributeValue>> left =
+            Eventually.await(
+                SWEEP_WAIT,
+                Duration.ofMillis(200),
+                () -> tokensOf(dynamoDb, table, user),
+                found -> found.size() != 2);
         assertEquals(1, left.size(), "the expired token was deleted, the live one kept");
         assertEquals(tokens.get(1).get("pk"), left.get(0).get("pk"));
       }
       // The sweeper prints its line after the delete it reports: wait for the line, too.
-      Instant printed = Instant.now().plus(SWEEP_WAIT);
-      while (!console.toString(StandardCharsets.UTF_8).contains("TTL: deleted 1 expired item from ")
-          && Instant.now().isBefore(printed)) {
-        Thread.sleep(50);
-      }
-      String said = console.toString(StandardCharsets.UTF_8);
+      String said =
+          Eventually.await(
+              SWEEP_WAIT,
+              () -> console.toString(StandardCharsets.UTF_8),
+              s -> s.contains("TTL: deleted 1 expired item from "));
       assertTrue(said.contains("are deleted every 1 s"), said);
       assertTrue(said.contains("TTL: deleted 1 expired item from "), said);
     }

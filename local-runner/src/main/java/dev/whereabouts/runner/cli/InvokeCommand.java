@@ -117,14 +117,19 @@ public final class InvokeCommand {
           function,
           result.durationMs(),
           result.coldStart() ? String.format(" Init Duration: %.2f ms", result.initMs()) : "");
-      if (result.succeeded()) {
-        JsonNode payload = JSON.readTree(result.payload());
+      if (result instanceof Invocation.Returned returned) {
+        JsonNode payload = JSON.readTree(returned.payload());
         out.println(payload.toPrettyString());
         return 0;
       }
       ObjectNode error = JSON.createObjectNode();
-      error.put("errorType", result.errorType());
-      error.put("errorMessage", result.errorMessage());
+      if (result instanceof Invocation.Failed failed) {
+        error.put("errorType", failed.errorType());
+        error.put("errorMessage", failed.errorMessage());
+      } else if (result instanceof Invocation.TimedOut timedOut) {
+        error.put("errorType", timedOut.errorType());
+        error.put("errorMessage", timedOut.errorMessage());
+      }
       out.println(error.toPrettyString());
       return 1;
     } catch (LocalRunner.StartupException e) {

@@ -1,6 +1,5 @@
 package dev.whereabouts.runner.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,9 +23,7 @@ final class Call {
   byte[] body;
   RouteTable.Match match;
   double functionMs;
-  String accessKey;
   String trace;
-  JsonNode authorizer;
 
   Call(LocalGateway.Settings settings, Clock clock) {
     this.settings = settings;

@@ -24,29 +24,6 @@ public final class GatewayResponses {
   /** A rendered answer. */
   public record Answer(int status, Map<String, String> headers, String body) {}
 
-  private static final Map<String, Integer> DEFAULT_STATUS =
-      Map.ofEntries(
-          Map.entry("UNAUTHORIZED", 401),
-          Map.entry("ACCESS_DENIED", 403),
-          Map.entry("MISSING_AUTHENTICATION_TOKEN", 403),
-          Map.entry("INVALID_SIGNATURE", 403),
-          Map.entry("EXPIRED_TOKEN", 403),
-          Map.entry("INVALID_API_KEY", 403),
-          Map.entry("WAF_FILTERED", 403),
-          Map.entry("BAD_REQUEST_BODY", 400),
-          Map.entry("BAD_REQUEST_PARAMETERS", 400),
-          Map.entry("REQUEST_TOO_LARGE", 413),
-          Map.entry("UNSUPPORTED_MEDIA_TYPE", 415),
-          Map.entry("THROTTLED", 429),
-          Map.entry("QUOTA_EXCEEDED", 429),
-          Map.entry("AUTHORIZER_FAILURE", 500),
-          Map.entry("AUTHORIZER_CONFIGURATION_ERROR", 500),
-          Map.entry("API_CONFIGURATION_ERROR", 500),
-          Map.entry("INTEGRATION_FAILURE", 504),
-          Map.entry("INTEGRATION_TIMEOUT", 504),
-          Map.entry("DEFAULT_4XX", 400),
-          Map.entry("DEFAULT_5XX", 500));
-
   private final Map<String, Template> templates;
 
   public GatewayResponses(Map<String, Template> templates) {
@@ -54,33 +31,38 @@ public final class GatewayResponses {
   }
 
   /**
-   * Renders the answer of one type.
+   * Renders the answer of one type with the type's own status.
    *
-   * @param type e.g. {@code UNAUTHORIZED}
-   * @param status the status when the type has no fixed one (DEFAULT_5XX for a failed Lambda: 502)
+   * @param type e.g. {@link GatewayResponseType#UNAUTHORIZED}
    * @param message the error message ({@code $context.error.message})
    * @param context other {@code $context} variables: requestId, path, httpMethod, stage, …
    */
-  public Answer render(String type, Integer status, String message, Map<String, String> context) {
-    int code =
-        status != null
-            ? status
-            : DEFAULT_STATUS.getOrDefault(type, type.startsWith("DEFAULT_5") ? 500 : 400);
-    Optional<Template> template = Optional.ofNullable(templates.get(type));
+  public Answer render(GatewayResponseType type, String message, Map<String, String> context) {
+    return render(type, type.defaultStatus(), message, context);
+  }
+
+  /**
+   * Renders the answer of one type with a status of the caller's (a failed Lambda integration is
+   * {@code DEFAULT_5XX} answered 502).
+   */
+  public Answer render(
+      GatewayResponseType type, int status, String message, Map<String, String> context) {
+    int code = status;
+    Optional<Template> template = Optional.ofNullable(templates.get(type.name()));
     if (template.isEmpty()) {
-      template = Optional.ofNullable(templates.get(code >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"));
+      template = Optional.ofNullable(templates.get(GatewayResponseType.defaultFor(code).name()));
     }
     Map<String, String> vars = new LinkedHashMap<>(context);
     vars.put("error.message", message);
     vars.put("error.messageString", quote(message));
-    vars.put("error.responseType", type);
+    vars.put("error.responseType", type.name());
     vars.putIfAbsent("error.validationErrorString", message);
     Map<String, String> headers = new LinkedHashMap<>();
     String body = "{\"message\":" + quote(message) + "}";
     headers.put("Content-Type", "application/json");
     if (template.isPresent()) {
       Template t = template.get();
-      if (t.status() != null && templates.containsKey(type)) {
+      if (t.status() != null && templates.containsKey(type.name())) {
         code = t.status();
       }
       t.headers().forEach((name, expression) -> headers.put(name, header(expression, vars)));

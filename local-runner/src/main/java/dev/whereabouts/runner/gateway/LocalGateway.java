@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -58,8 +57,6 @@ public final class LocalGateway {
       Optional<Throttle.Limits> stageThrottle,
       Map<String, String> corsHeaders) {}
 
-  private record CachedAuthorization(JsonNode result, long expiresAtMillis) {}
-
   private final Settings settings;
   private final RouteTable routes;
   private final Map<String, FunctionPool> functions;
@@ -71,7 +68,7 @@ public final class LocalGateway {
   private final Clock clock;
   private final Throttles throttles;
   private final ProxyEvents events;
-  private final Map<String, CachedAuthorization> authorizerCache = new ConcurrentHashMap<>();
+  private final AuthorizerCache authorizerCache = new AuthorizerCache();
 
   /**
    * @param functions logical id → the function's environments
@@ -111,19 +108,46 @@ public final class LocalGateway {
   /** An answer the gateway gives itself, by gateway response type. */
   private static final class GatewayAnswer extends Exception {
     private static final long serialVersionUID = 1L;
-    final String type;
-    final Integer status;
+    final GatewayResponseType type;
+    final int status;
     final Map<String, String> extraContext;
 
-    GatewayAnswer(String type, Integer status, String message) {
-      this(type, status, message, Map.of());
+    GatewayAnswer(GatewayResponseType type, String message) {
+      this(type, type.defaultStatus(), message, Map.of());
     }
 
-    GatewayAnswer(String type, Integer status, String message, Map<String, String> extraContext) {
+    GatewayAnswer(GatewayResponseType type, String message, Map<String, String> extraContext) {
+      this(type, type.defaultStatus(), message, extraContext);
+    }
+
+    private GatewayAnswer(
+        GatewayResponseType type, int status, String message, Map<String, String> extraContext) {
       super(message, null, false, false);
       this.type = type;
       this.status = status;
       this.extraContext = extraContext;
+    }
+
+    /**
+     * A Lambda integration that failed, timed out or returned no proxy response: API Gateway
+     * answers {@code DEFAULT_5XX} with 502, not the type's 500.
+     */
+    static GatewayAnswer badGateway() {
+      return new GatewayAnswer(
+          GatewayResponseType.DEFAULT_5XX, 502, "Internal server error", Map.of());
+    }
+
+    static GatewayAnswer throttled() {
+      return new GatewayAnswer(GatewayResponseType.THROTTLED, "Too Many Requests");
+    }
+
+    static GatewayAnswer missingToken() {
+      return new GatewayAnswer(
+          GatewayResponseType.MISSING_AUTHENTICATION_TOKEN, "Missing Authentication Token");
+    }
+
+    static GatewayAnswer unauthorized() {
+      return new GatewayAnswer(GatewayResponseType.UNAUTHORIZED, "Unauthorized");
     }
   }
 
@@ -202,7 +226,8 @@ public final class LocalGateway {
     } catch (IllegalArgumentException e) {
       call.path = call.rawPath;
       throw new GatewayAnswer(
-          "BAD_REQUEST_PARAMETERS", 400, "The request path holds a malformed percent-encoding.");
+          GatewayResponseType.BAD_REQUEST_PARAMETERS,
+          "The request path holds a malformed percent-encoding.");
     }
     if (call.rawQuery != null) {
       try {
@@ -210,7 +235,8 @@ public final class LocalGateway {
       } catch (IllegalArgumentException e) {
         call.path = call.rawPath;
         throw new GatewayAnswer(
-            "BAD_REQUEST_PARAMETERS", 400, "The query string holds a malformed percent-encoding.");
+            GatewayResponseType.BAD_REQUEST_PARAMETERS,
+            "The query string holds a malformed percent-encoding.");
       }
     }
     String stagePrefix = "/" + settings.stage();
@@ -223,7 +249,7 @@ public final class LocalGateway {
     }
     byte[] body = exchange.body(MAX_PAYLOAD_BYTES);
     if (body.length > MAX_PAYLOAD_BYTES) {
-      throw new GatewayAnswer("REQUEST_TOO_LARGE", 413, "Request Too Long");
+      throw new GatewayAnswer(GatewayResponseType.REQUEST_TOO_LARGE, "Request Too Long");
     }
     call.body = body;
   }
@@ -250,28 +276,22 @@ public final class LocalGateway {
               .findFirst()
               .orElse(call.path);
       if (!throttles.tryAcquire("OPTIONS " + resource)) {
-        throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
+        throw GatewayAnswer.throttled();
       }
       // SAM gives every resource an OPTIONS method (a mock integration, no authorizer).
       Map<String, List<String>> headers = new LinkedHashMap<>();
       settings.corsHeaders().forEach((k, v) -> headers.put(k, List.of(v)));
       return new Reply(200, headers, new byte[0]);
     }
-    call.match =
-        routes
-            .find(call.method, call.path)
-            .orElseThrow(
-                () ->
-                    new GatewayAnswer(
-                        "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token"));
+    call.match = routes.find(call.method, call.path).orElseThrow(GatewayAnswer::missingToken);
     ApiRoute route = call.match.route();
     // Throttled per method, as on AWS (Throttles); unknown paths only meet the account limit.
     if (!throttles.tryAcquire(route.key())) {
-      throw new GatewayAnswer("THROTTLED", 429, "Too Many Requests");
+      throw GatewayAnswer.throttled();
     }
-    authenticate(call, route);
+    Caller caller = authenticate(call, route);
     validate(call, route);
-    return integrate(call, route);
+    return integrate(call, route, caller);
   }
 
   private String methodArn(Call call) {
@@ -288,15 +308,17 @@ public final class LocalGateway {
         + call.path;
   }
 
-  private void authenticate(Call call, ApiRoute route) throws GatewayAnswer {
+  private Caller authenticate(Call call, ApiRoute route) throws GatewayAnswer {
     if (route.auth() instanceof ApiRoute.IamAuth) {
-      verifySignature(call);
+      return Caller.signed(verifySignature(call));
     } else if (route.auth() instanceof ApiRoute.AuthorizerAuth authorizer) {
-      authorize(call, authorizer);
+      return Caller.authorized(authorize(call, authorizer));
     }
+    return Caller.ANONYMOUS;
   }
 
-  private void verifySignature(Call call) throws GatewayAnswer {
+  /** The access key id of a valid signature its identity's policy lets invoke the method. */
+  private String verifySignature(Call call) throws GatewayAnswer {
     Map<String, String> flat = new LinkedHashMap<>();
     call.headers.forEach((k, v) -> flat.put(k, String.join(",", v)));
     SigV4Verifier.Verified verified;
@@ -305,8 +327,8 @@ public final class LocalGateway {
           sigV4.verify(call.method, call.rawPath, call.rawQuery, flat, call.body, clock.instant());
     } catch (SigV4Verifier.Refused refused) {
       throw refused.missing()
-          ? new GatewayAnswer("MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token")
-          : new GatewayAnswer("INVALID_SIGNATURE", 403, refused.getMessage());
+          ? GatewayAnswer.missingToken()
+          : new GatewayAnswer(GatewayResponseType.INVALID_SIGNATURE, refused.getMessage());
     }
     String arn = methodArn(call);
     boolean allowed =
@@ -316,60 +338,58 @@ public final class LocalGateway {
             .orElse(false);
     if (!allowed) {
       throw new GatewayAnswer(
-          "ACCESS_DENIED",
-          403,
+          GatewayResponseType.ACCESS_DENIED,
           "User: "
               + verified.accessKeyId()
               + " is not authorized to perform: execute-api:Invoke on resource: "
               + arn);
     }
-    call.accessKey = verified.accessKeyId();
+    return verified.accessKeyId();
   }
 
-  private void authorize(Call call, ApiRoute.AuthorizerAuth authorizer) throws GatewayAnswer {
+  /** The authorizer's result for a request its policy lets invoke the method. */
+  private JsonNode authorize(Call call, ApiRoute.AuthorizerAuth authorizer) throws GatewayAnswer {
     List<String> identity = new ArrayList<>();
     for (String h : authorizer.identityHeaders()) {
       String v = call.header(h);
       if (v == null || v.isBlank()) {
         // With identity sources set, API Gateway refuses before invoking the authorizer.
-        throw new GatewayAnswer("UNAUTHORIZED", 401, "Unauthorized");
+        throw GatewayAnswer.unauthorized();
       }
       identity.add(v);
     }
     String cacheKey = authorizer.name() + "\n" + String.join("\n", identity);
     long now = clock.millis();
-    CachedAuthorization cached = authorizer.ttlSeconds() > 0 ? authorizerCache.get(cacheKey) : null;
+    Optional<JsonNode> cached =
+        authorizer.ttlSeconds() > 0 ? authorizerCache.get(cacheKey, now) : Optional.empty();
     JsonNode result;
-    if (cached != null && cached.expiresAtMillis() > now) {
-      result = cached.result();
+    if (cached.isPresent()) {
+      result = cached.get();
     } else {
       Invocation invocation =
           invoke(authorizer.function(), events.authorizer(call, methodArn(call)), call);
-      if (!invocation.succeeded()) {
-        if ("Unauthorized".equals(invocation.errorMessage())) {
-          throw new GatewayAnswer("UNAUTHORIZED", 401, "Unauthorized");
-        }
-        log.accept(
-            authorizer.function()
-                + " failed: "
-                + invocation.errorType()
-                + ": "
-                + invocation.errorMessage());
-        throw new GatewayAnswer("AUTHORIZER_FAILURE", 500, "Internal server error");
+      if (invocation instanceof Invocation.Failed failed
+          && "Unauthorized".equals(failed.errorMessage())) {
+        throw GatewayAnswer.unauthorized();
+      }
+      if (!(invocation instanceof Invocation.Returned returned)) {
+        log.accept(authorizer.function() + " failed: " + describe(invocation));
+        throw new GatewayAnswer(GatewayResponseType.AUTHORIZER_FAILURE, "Internal server error");
       }
       try {
-        result = JSON.readTree(invocation.payload());
+        result = JSON.readTree(returned.payload());
       } catch (IOException e) {
         throw new GatewayAnswer(
-            "AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
+            GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR,
+            "Authorizer returned an invalid response");
       }
       if (!result.has("principalId") || !result.has("policyDocument")) {
         throw new GatewayAnswer(
-            "AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid response");
+            GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR,
+            "Authorizer returned an invalid response");
       }
       if (authorizer.ttlSeconds() > 0) {
-        authorizerCache.put(
-            cacheKey, new CachedAuthorization(result, now + authorizer.ttlSeconds() * 1000L));
+        authorizerCache.put(cacheKey, result, now, authorizer.ttlSeconds() * 1000L);
       }
     }
     Policy policy;
@@ -377,13 +397,14 @@ public final class LocalGateway {
       policy = Policy.from(JSON.convertValue(result.get("policyDocument"), Map.class));
     } catch (IllegalArgumentException e) {
       throw new GatewayAnswer(
-          "AUTHORIZER_CONFIGURATION_ERROR", 500, "Authorizer returned an invalid policy");
+          GatewayResponseType.AUTHORIZER_CONFIGURATION_ERROR,
+          "Authorizer returned an invalid policy");
     }
     if (!policy.allows("execute-api:Invoke", methodArn(call))) {
       throw new GatewayAnswer(
-          "ACCESS_DENIED", 403, "User is not authorized to access this resource");
+          GatewayResponseType.ACCESS_DENIED, "User is not authorized to access this resource");
     }
-    call.authorizer = result;
+    return result;
   }
 
   private void validate(Call call, ApiRoute route) throws GatewayAnswer {
@@ -410,47 +431,42 @@ public final class LocalGateway {
       body = JSON.readTree(call.body);
     } catch (IOException e) {
       throw new GatewayAnswer(
-          "BAD_REQUEST_BODY",
-          400,
+          GatewayResponseType.BAD_REQUEST_BODY,
           "Invalid request body",
           Map.of("error.validationErrorString", "[Invalid request body: not valid JSON]"));
     }
     if (body == null || body.isMissingNode()) {
       throw new GatewayAnswer(
-          "BAD_REQUEST_BODY",
-          400,
+          GatewayResponseType.BAD_REQUEST_BODY,
           "Invalid request body",
           Map.of("error.validationErrorString", "[the request body is empty]"));
     }
     List<String> errors = SchemaValidator.validate(route.bodySchema().get(), body);
     if (!errors.isEmpty()) {
       throw new GatewayAnswer(
-          "BAD_REQUEST_BODY",
-          400,
+          GatewayResponseType.BAD_REQUEST_BODY,
           "Invalid request body",
           Map.of("error.validationErrorString", errors.toString()));
     }
   }
 
-  private Reply integrate(Call call, ApiRoute route) throws GatewayAnswer {
-    String event = events.proxy(call, route);
+  private Reply integrate(Call call, ApiRoute route, Caller caller) throws GatewayAnswer {
+    String event = events.proxy(call, route, caller);
     Invocation invocation = invoke(route.function(), event, call);
-    if (invocation.timedOut() || invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
-      if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
-        throw new GatewayAnswer("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out");
-      }
-      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+    if (invocation.durationMs() > INTEGRATION_TIMEOUT_MS) {
+      throw new GatewayAnswer(
+          GatewayResponseType.INTEGRATION_TIMEOUT, "Endpoint request timed out");
     }
-    if (!invocation.succeeded()) {
-      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+    if (!(invocation instanceof Invocation.Returned returned)) {
+      throw GatewayAnswer.badGateway();
     }
-    return proxyResponse(invocation.payload());
+    return proxyResponse(returned.payload());
   }
 
   private Invocation invoke(String function, String event, Call call) throws GatewayAnswer {
     FunctionPool pool = functions.get(function);
     if (pool == null) {
-      throw new GatewayAnswer("API_CONFIGURATION_ERROR", 500, "Internal server error");
+      throw new GatewayAnswer(GatewayResponseType.API_CONFIGURATION_ERROR, "Internal server error");
     }
     try {
       long start = System.nanoTime();
@@ -460,15 +476,26 @@ public final class LocalGateway {
       if (invocation.coldStart()) {
         metrics.coldStart(function, invocation.initMs());
       }
-      if (invocation.timedOut()) {
-        log.accept(function + ": " + invocation.errorMessage());
+      if (invocation instanceof Invocation.TimedOut timedOut) {
+        log.accept(function + ": " + timedOut.errorMessage());
       }
       return invocation;
     } catch (FunctionInitException e) {
       metrics.invocation(function, 0, true);
       log.accept(e.getMessage());
-      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+      throw GatewayAnswer.badGateway();
     }
+  }
+
+  /** {@code type: message} of an invocation that did not return, for the log. */
+  private static String describe(Invocation invocation) {
+    if (invocation instanceof Invocation.Failed failed) {
+      return failed.errorType() + ": " + failed.errorMessage();
+    }
+    if (invocation instanceof Invocation.TimedOut timedOut) {
+      return timedOut.errorType() + ": " + timedOut.errorMessage();
+    }
+    return "returned";
   }
 
   private Reply proxyResponse(String payload) throws GatewayAnswer {
@@ -476,10 +503,10 @@ public final class LocalGateway {
     try {
       result = JSON.readTree(payload);
     } catch (IOException e) {
-      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+      throw GatewayAnswer.badGateway();
     }
     if (result == null || !result.path("statusCode").canConvertToInt()) {
-      throw new GatewayAnswer("DEFAULT_5XX", 502, "Internal server error");
+      throw GatewayAnswer.badGateway();
     }
     int status = result.get("statusCode").asInt();
     Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -53,7 +53,7 @@ final class ProxyEvents {
           g.writeObjectFieldStart("stageVariables");
           g.writeEndObject();
           g.writeFieldName("requestContext");
-          writeRequestContext(g, call, false);
+          writeRequestContext(g, call, Caller.ANONYMOUS, false);
         });
   }
 
@@ -87,7 +87,7 @@ final class ProxyEvents {
   }
 
   /** The proxy integration's event. */
-  String proxy(Call call, ApiRoute route) {
+  String proxy(Call call, ApiRoute route, Caller caller) {
     return event(
         g -> {
           g.writeStringField("resource", route.resource());
@@ -103,7 +103,7 @@ final class ProxyEvents {
           }
           g.writeNullField("stageVariables");
           g.writeFieldName("requestContext");
-          writeRequestContext(g, call, true);
+          writeRequestContext(g, call, caller, true);
           if (call.body.length == 0) {
             g.writeNullField("body");
             g.writeBooleanField("isBase64Encoded", false);
@@ -188,8 +188,8 @@ final class ProxyEvents {
     g.writeEndObject();
   }
 
-  private void writeRequestContext(JsonGenerator g, Call call, boolean withAuthorizer)
-      throws IOException {
+  private void writeRequestContext(
+      JsonGenerator g, Call call, Caller caller, boolean withAuthorizer) throws IOException {
     g.writeStartObject();
     g.writeStringField("resourceId", Integer.toHexString(call.match.route().resource().hashCode()));
     g.writeStringField("resourcePath", call.match.route().resource());
@@ -207,21 +207,21 @@ final class ProxyEvents {
     g.writeObjectFieldStart("identity");
     g.writeStringField("sourceIp", call.sourceIp);
     g.writeStringField("userAgent", call.header("User-Agent"));
-    g.writeStringField("accessKey", call.accessKey);
-    g.writeStringField("caller", call.accessKey);
-    g.writeStringField("user", call.accessKey);
+    g.writeStringField("accessKey", caller.accessKey());
+    g.writeStringField("caller", caller.accessKey());
+    g.writeStringField("user", caller.accessKey());
     g.writeEndObject();
     g.writeStringField("domainName", call.host);
     g.writeStringField("apiId", settings.apiId());
-    if (withAuthorizer && call.authorizer != null) {
+    if (withAuthorizer && caller.authorizer() != null) {
       // The authorizer's context, with principalId first (a context member of that name wins, as
       // it did when this was a tree) and integrationLatency last.
-      JsonNode context = call.authorizer.path("context");
+      JsonNode context = caller.authorizer().path("context");
       g.writeObjectFieldStart("authorizer");
       JsonNode principal =
           context.has("principalId")
               ? context.get("principalId")
-              : JSON.getNodeFactory().textNode(call.authorizer.path("principalId").asText());
+              : JSON.getNodeFactory().textNode(caller.authorizer().path("principalId").asText());
       g.writeFieldName("principalId");
       g.writeTree(principal);
       for (Map.Entry<String, JsonNode> e : context.properties()) {

@@ -126,15 +126,12 @@ final class ExecutionEnvironment implements AutoCloseable {
             });
     try {
       String payload = call.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
-      return new Invocation(payload, null, null, false, elapsed(start), 0);
+      return new Invocation.Returned(payload, elapsed(start), 0);
     } catch (TimeoutException e) {
       call.cancel(true);
       broken = true;
-      return new Invocation(
-          null,
-          "Sandbox.Timedout",
+      return new Invocation.TimedOut(
           "Task timed out after " + config.timeout().toMillis() / 1000.0 + " seconds",
-          true,
           elapsed(start),
           0);
     } catch (ExecutionException e) {
@@ -143,12 +140,12 @@ final class ExecutionEnvironment implements AutoCloseable {
       if (cause instanceof Error) {
         broken = true;
       }
-      return new Invocation(
-          null, cause.getClass().getName(), cause.getMessage(), false, elapsed(start), 0);
+      return new Invocation.Failed(
+          cause.getClass().getName(), cause.getMessage(), elapsed(start), 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       broken = true;
-      return new Invocation(null, "Runner.Interrupted", "interrupted", false, elapsed(start), 0);
+      return new Invocation.Failed("Runner.Interrupted", "interrupted", elapsed(start), 0);
     }
   }
 

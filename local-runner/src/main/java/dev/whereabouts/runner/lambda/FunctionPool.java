@@ -110,35 +110,29 @@ public final class FunctionPool implements AutoCloseable {
       }
     }
     if (f.latencyMs() >= timeoutMs) {
-      return new Invocation(
-          null,
-          "Sandbox.Timedout",
-          "Task timed out after " + timeoutMs / 1000.0 + " seconds (injected latency)",
-          true,
-          delay,
-          0);
+      return new Invocation.TimedOut(
+          "Task timed out after " + timeoutMs / 1000.0 + " seconds (injected latency)", delay, 0);
     }
     if (f.failureRate() > 0
         && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f.failureRate()) {
-      return new Invocation(
-          null, FunctionFault.ERROR_TYPE, "failure injected by the local runner", false, delay, 0);
+      return new Invocation.Failed(
+          FunctionFault.ERROR_TYPE, "failure injected by the local runner", delay, 0);
     }
     Invocation r = invokeInEnvironment(eventJson, requestId, trace);
     boolean garbage =
         f.garbageRate() > 0
-            && r.errorType() == null
+            && r instanceof Invocation.Returned
             && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f.garbageRate();
-    return new Invocation(
-        garbage
-            ? "{\"statusCode\":200,\"headers\":{\"Content-Type\":\"application/json\"},\"body\":"
-                + com.fasterxml.jackson.databind.node.TextNode.valueOf(FunctionFault.GARBAGE)
-                + "}"
-            : r.payload(),
-        r.errorType(),
-        r.errorMessage(),
-        r.timedOut(),
-        r.durationMs() + delay,
-        r.initMs());
+    if (garbage) {
+      r =
+          new Invocation.Returned(
+              "{\"statusCode\":200,\"headers\":{\"Content-Type\":\"application/json\"},\"body\":"
+                  + com.fasterxml.jackson.databind.node.TextNode.valueOf(FunctionFault.GARBAGE)
+                  + "}",
+              r.durationMs(),
+              r.initMs());
+    }
+    return r.delayedBy(delay);
   }
 
   /** The fault injected into this function's invocations from now on. */

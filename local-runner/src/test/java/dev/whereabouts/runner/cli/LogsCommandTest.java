@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whereabouts.runner.Eventually;
 import dev.whereabouts.runner.LocalRunner;
 import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
@@ -94,12 +95,12 @@ class LogsCommandTest {
       assertEquals(404, r.statusCode());
       // The gateway writes its request line after the answer has gone out: wait for it.
       java.nio.file.Path log = data.resolve("logs").resolve("runner.jsonl");
-      java.time.Instant deadline = java.time.Instant.now().plusSeconds(10);
-      while (java.time.Instant.now().isBefore(deadline)
-          && !(java.nio.file.Files.exists(log)
-              && java.nio.file.Files.readString(log).contains("GET /profiles/nobody 404"))) {
-        Thread.sleep(20);
-      }
+      Eventually.await(
+          java.time.Duration.ofSeconds(10),
+          () ->
+              java.nio.file.Files.exists(log)
+                  && java.nio.file.Files.readString(log).contains("GET /profiles/nobody 404"),
+          written -> written);
     } finally {
       runner.close();
       System.setOut(systemOut);

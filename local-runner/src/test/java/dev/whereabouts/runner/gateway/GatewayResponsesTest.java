@@ -27,7 +27,8 @@ class GatewayResponsesTest {
   @Test
   void rendersTheTemplateWithContextVariables() {
     GatewayResponses.Answer a =
-        responses.render("UNAUTHORIZED", null, "Unauthorized", Map.of("requestId", "r-1"));
+        responses.render(
+            GatewayResponseType.UNAUTHORIZED, "Unauthorized", Map.of("requestId", "r-1"));
     assertEquals(401, a.status());
     assertEquals("application/problem+json", a.headers().get("Content-Type"));
     assertEquals("r-1", a.headers().get("X-Request-Id"));
@@ -37,11 +38,12 @@ class GatewayResponsesTest {
   @Test
   void missingTypesFallBackToTheDefaultOfTheirClassKeepingTheirStatus() {
     GatewayResponses.Answer a =
-        responses.render("DEFAULT_5XX", 502, "Internal server error", Map.of());
+        responses.render(GatewayResponseType.DEFAULT_5XX, 502, "Internal server error", Map.of());
     assertEquals(502, a.status());
     assertEquals("{\"status\":502,\"type\":\"DEFAULT_5XX\"}", a.body());
     GatewayResponses.Answer b =
-        responses.render("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out", Map.of());
+        responses.render(
+            GatewayResponseType.INTEGRATION_TIMEOUT, "Endpoint request timed out", Map.of());
     assertEquals(504, b.status());
     assertEquals("{\"status\":504,\"type\":\"INTEGRATION_TIMEOUT\"}", b.body());
   }
@@ -49,7 +51,8 @@ class GatewayResponsesTest {
   @Test
   void withoutAnyTemplateTheBuiltInAnswerIsUsed() {
     GatewayResponses.Answer a =
-        new GatewayResponses(Map.of()).render("THROTTLED", null, "Too Many Requests", Map.of());
+        new GatewayResponses(Map.of())
+            .render(GatewayResponseType.THROTTLED, "Too Many Requests", Map.of());
     assertEquals(429, a.status());
     assertEquals("{\"message\":\"Too Many Requests\"}", a.body());
   }

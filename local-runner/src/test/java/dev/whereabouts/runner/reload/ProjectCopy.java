@@ -2,6 +2,7 @@ package dev.whereabouts.runner.reload;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.whereabouts.runner.Eventually;
 import dev.whereabouts.runner.LocalRunner;
 import dev.whereabouts.runner.RunnerOptions;
 import dev.whereabouts.runner.acceptance.SuiteUnderTest;
@@ -131,14 +132,12 @@ final class ProjectCopy implements AutoCloseable {
    * Waits until the runner prints a line containing {@code text} after {@code mark} (a length of
    * {@link #console()}), and returns everything printed since the mark.
    */
-  String awaitConsole(int mark, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      String since = console().substring(mark);
-      if (since.contains(text)) {
-        return since;
-      }
-      Thread.sleep(20);
+  String awaitConsole(int mark, String text) throws Exception {
+    String since =
+        Eventually.await(
+            Duration.ofSeconds(60), () -> console().substring(mark), s -> s.contains(text));
+    if (since.contains(text)) {
+      return since;
     }
     return fail("the runner did not print '" + text + "' within 60 s; it printed:\n" + console());
   }

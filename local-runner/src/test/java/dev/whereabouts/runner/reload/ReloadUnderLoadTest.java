@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.whereabouts.runner.LocalRunner;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,7 @@ class ReloadUnderLoadTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> FUNCTIONS =
       Set.of("AuthFunction", "AuthorizerFunction", "LocationFunction", "ProfileFunction");
+  private static final int RELOADS = 12;
 
   @TempDir Path dir;
 
@@ -89,6 +92,51 @@ class ReloadUnderLoadTest {
       }
       assertTrue(requests.get() > 50, "the readers ran: " + requests.get());
       assertEquals(List.of(), List.copyOf(anomalies));
+    }
+  }
+
+  /**
+   * The same promise read in the runner's own process, where nothing hides a gap: a reader copying
+   * the function list without pause, on another core, while reloads replace every pool. A list
+   * emptied and refilled in place (as before the wiring became one value) shows up as a partial
+   * list or a {@code ConcurrentModificationException} here.
+   */
+  @Test
+  void theFunctionListIsWholeAtEveryInstantOfAReload() throws Exception {
+    ProjectCopy project = ProjectCopy.of(dir, true);
+    try (project) {
+      LocalRunner runner = project.start(List.of("--watch"));
+      AtomicBoolean reloading = new AtomicBoolean(true);
+      AtomicLong reads = new AtomicLong();
+      ConcurrentLinkedQueue<String> anomalies = new ConcurrentLinkedQueue<>();
+      Thread reader =
+          new Thread(
+              () -> {
+                while (reloading.get()) {
+                  try {
+                    Set<String> seen = new TreeSet<>(runner.functions());
+                    reads.incrementAndGet();
+                    if (!seen.equals(FUNCTIONS)) {
+                      anomalies.add(seen.toString());
+                    }
+                  } catch (RuntimeException e) {
+                    anomalies.add(e.toString());
+                  }
+                }
+              });
+      reader.start();
+      Path template = project.root.resolve("template.yaml");
+      String original = Files.readString(template);
+      for (int i = 0; i < RELOADS; i++) {
+        int mark = project.console().length();
+        Files.writeString(
+            template, original.replace("MemorySize: 1024", "MemorySize: " + (1024 + 64 * (i + 1))));
+        project.awaitConsole(mark, "template.yaml reloaded");
+      }
+      reloading.set(false);
+      reader.join();
+      assertTrue(reads.get() > RELOADS, "the reader ran: " + reads.get());
+      assertEquals(List.of(), List.copyOf(anomalies), "seen in " + reads.get() + " reads");
     }
   }
 }
