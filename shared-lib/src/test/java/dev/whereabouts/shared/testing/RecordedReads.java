@@ -20,8 +20,18 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 public final class RecordedReads implements ExecutionInterceptor {
   private final List<GetItemRequest> reads = new CopyOnWriteArrayList<>();
   private final DynamoDbClient client;
+  private final Runnable beforeEachRead;
 
   public RecordedReads() {
+    this(() -> {});
+  }
+
+  /**
+   * @param beforeEachRead runs on the reading thread before each read is sent (to hold reads in
+   *     flight while a test lines up concurrent requests)
+   */
+  public RecordedReads(Runnable beforeEachRead) {
+    this.beforeEachRead = beforeEachRead;
     Environment env = Environment.of(LocalDynamoDb.environment(Map.of()));
     this.client =
         DynamoDbClient.builder()
@@ -48,6 +58,7 @@ public final class RecordedReads implements ExecutionInterceptor {
       Context.BeforeTransmission context, ExecutionAttributes attributes) {
     if (context.request() instanceof GetItemRequest read) {
       reads.add(read);
+      beforeEachRead.run();
     }
   }
 }
