@@ -45,13 +45,24 @@ public final class ProfileHandler implements RequestStreamHandler {
    */
   static final String PUBLIC_CACHE_CONTROL = "public, max-age=7";
 
+  /**
+   * For an answer whose location lookup failed: a fault, not data. The function does not keep it
+   * (the next request tries the location again) and caches in front keep it for 1 s, so a storm
+   * still reaches the function about once a second per user while a lifted fault shows at once.
+   */
+  static final String DEGRADED_CACHE_CONTROL = "public, max-age=1";
+
   /** What nobody may keep: answers to requests with {@code Authorization}, and errors. */
   static final String NO_STORE = "no-store";
 
   private final Profiles profiles;
   private final LocationClient locations;
   private final Clock clock;
-  private final PublicReadCache publicReads;
+  private final PublicReadCache<PublicAnswer> publicReads;
+
+  /** A merged public answer; {@code complete} unless the location lookup failed. */
+  private record PublicAnswer(Response response, boolean complete) {}
+
   private final Optional<String> corsAllowOrigin;
   private final HttpFunction function;
 
@@ -72,7 +83,7 @@ public final class ProfileHandler implements RequestStreamHandler {
     this.profiles = new Profiles(Aws.dynamoDb(env), env.require("TABLE_NAME"));
     this.locations = LocationClient.fromEnvironment(env);
     this.clock = Clock.systemUTC();
-    this.publicReads = new PublicReadCache(clock);
+    this.publicReads = new PublicReadCache<>(clock);
     this.corsAllowOrigin = env.optional("CORS_ALLOW_ORIGIN");
     this.function = function(Log.Output.STANDARD);
     this.snapStart = Optional.of(ProfilePriming.register(env));
@@ -103,7 +114,7 @@ public final class ProfileHandler implements RequestStreamHandler {
     this.profiles = profiles;
     this.locations = locations;
     this.clock = clock;
-    this.publicReads = new PublicReadCache(clock);
+    this.publicReads = new PublicReadCache<>(clock);
     this.corsAllowOrigin = corsAllowOrigin;
     this.function = function(output);
     this.snapStart = Optional.empty();
@@ -156,16 +167,19 @@ public final class ProfileHandler implements RequestStreamHandler {
   private Response get(Request request) {
     String userId = request.pathUserId();
     boolean authenticated = request.header("Authorization").isPresent();
-    Response answer =
+    PublicAnswer answer =
         authenticated
             ? read(request, userId)
-            : publicReads.get(userId, () -> read(request, userId));
-    String cacheControl = authenticated ? NO_STORE : PUBLIC_CACHE_CONTROL;
-    String etag = answer.headers().get("ETag");
+            : publicReads.get(userId, () -> read(request, userId), PublicAnswer::complete);
+    String cacheControl =
+        authenticated
+            ? NO_STORE
+            : answer.complete() ? PUBLIC_CACHE_CONTROL : DEGRADED_CACHE_CONTROL;
+    String etag = answer.response().headers().get("ETag");
     Response response =
         request.header("If-None-Match").filter(tags -> WeakETag.matches(tags, etag)).isPresent()
             ? new Response(304, Map.of("ETag", etag), null)
-            : answer;
+            : answer.response();
     Response marked = response.withHeader("Cache-Control", cacheControl);
     return corsAllowOrigin
         .map(o -> marked.withHeader("Access-Control-Allow-Origin", o))
@@ -173,7 +187,7 @@ public final class ProfileHandler implements RequestStreamHandler {
   }
 
   /** Both tables read for this request: the profile, merged with the user's location. */
-  private Response read(Request request, String userId) {
+  private PublicAnswer read(Request request, String userId) {
     StoredProfile stored =
         profiles
             .get(userId)
@@ -199,7 +213,9 @@ public final class ProfileHandler implements RequestStreamHandler {
       body.put("locationStatus", location instanceof LocationClient.None ? "none" : "unavailable");
     }
     Response response = Response.ok(body);
-    return response.withHeader("ETag", WeakETag.of(response.body()));
+    return new PublicAnswer(
+        response.withHeader("ETag", WeakETag.of(response.body())),
+        !(location instanceof LocationClient.Unavailable));
   }
 
   private Response delete(Request request) {

@@ -1,12 +1,12 @@
 package dev.whereabouts.profile;
 
-import dev.whereabouts.shared.http.Response;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -14,23 +14,23 @@ import java.util.function.Supplier;
  * per user in flight: concurrent requests for a user wait for the read the first one started
  * instead of each reading both tables.
  *
- * <p>Only the anonymous 200 answer is kept. A read that fails (404, a throttle, a timeout) is
- * handed to the requests that waited for it and then forgotten, so the next request reads again. An
- * answer's age counts from before its read started, so what it shows is never older than its age.
- * Nothing authenticated or private goes in here: the handler reads past the cache for any request
- * with {@code Authorization}.
+ * <p>Only an anonymous 200 answer is kept, and only a complete one (the handler decides). A read
+ * that fails (404, a throttle, a timeout) is handed to the requests that waited for it and then
+ * forgotten, so the next request reads again. An answer's age counts from before its read started,
+ * so what it shows is never older than its age. Nothing authenticated or private goes in here: the
+ * handler reads past the cache for any request with {@code Authorization}.
  */
-final class PublicReadCache {
+final class PublicReadCache<T> {
   /** How long an answer is served from here; the edge's {@code max-age} leaves room for it. */
   static final Duration MAX_AGE = Duration.ofSeconds(2);
 
   /** Users kept at most: a Lambda environment serves one request at a time, so this is plenty. */
   static final int MAX_ENTRIES = 1_000;
 
-  private record Entry(Instant started, CompletableFuture<Response> answer) {}
+  private record Entry<T>(Instant started, CompletableFuture<T> answer) {}
 
   private final Clock clock;
-  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Entry<T>> entries = new ConcurrentHashMap<>();
 
   PublicReadCache(Clock clock) {
     this.clock = clock;
@@ -38,14 +38,15 @@ final class PublicReadCache {
 
   /**
    * The user's answer: a fresh kept one, the one being read, or {@code read}'s (which this request
-   * then runs and keeps).
+   * then runs, and keeps if {@code keep} says so; requests already waiting get it either way).
    */
-  Response get(String userId, Supplier<Response> read) {
+  T get(String userId, Supplier<T> read, Predicate<T> keep) {
     Instant now = clock.instant();
-    CompletableFuture<Response> mine = new CompletableFuture<>();
-    Entry entry =
+    CompletableFuture<T> mine = new CompletableFuture<>();
+    Entry<T> entry =
         entries.compute(
-            userId, (key, kept) -> kept != null && usable(kept, now) ? kept : new Entry(now, mine));
+            userId,
+            (key, kept) -> kept != null && usable(kept, now) ? kept : new Entry<>(now, mine));
     if (entry.answer() != mine) {
       return await(entry.answer());
     }
@@ -53,8 +54,11 @@ final class PublicReadCache {
       evict(now);
     }
     try {
-      Response answer = read.get();
+      T answer = read.get();
       mine.complete(answer);
+      if (!keep.test(answer)) {
+        entries.remove(userId, entry);
+      }
       return answer;
     } catch (RuntimeException | Error e) {
       entries.remove(userId, entry);
@@ -73,7 +77,7 @@ final class PublicReadCache {
     return entries.size();
   }
 
-  private static boolean usable(Entry entry, Instant now) {
+  private static boolean usable(Entry<?> entry, Instant now) {
     if (!entry.answer().isDone()) {
       return true;
     }
@@ -89,7 +93,7 @@ final class PublicReadCache {
     }
   }
 
-  private static Response await(CompletableFuture<Response> answer) {
+  private static <T> T await(CompletableFuture<T> answer) {
     try {
       return answer.join();
     } catch (CompletionException e) {

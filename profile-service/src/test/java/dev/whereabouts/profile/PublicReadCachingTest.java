@@ -95,9 +95,13 @@ class PublicReadCachingTest {
   }
 
   private static Environment environment() {
+    return environment(locationService.apiUrl());
+  }
+
+  private static Environment environment(String locationApiUrl) {
     Map<String, String> env = new HashMap<>();
     env.put("TABLE_NAME", table);
-    env.put("LOCATION_API_URL", locationService.apiUrl());
+    env.put("LOCATION_API_URL", locationApiUrl);
     return Environment.of(LocalDynamoDb.environment(env));
   }
 
@@ -269,6 +273,27 @@ class PublicReadCachingTest {
     put(handler, "hal", "Harold");
 
     assertEquals("Harold", displayName(get(handler, "hal")));
+  }
+
+  @Test
+  void anAnswerWithoutTheLocationIsNeverKeptAndCachedInFrontForOneSecond() throws Exception {
+    try (FakeLocationService failing = new FakeLocationService()) {
+      failing.answer(500, "{}");
+      ProfileHandler handler = new ProfileHandler(environment(failing.apiUrl()), new TestClock(0));
+      put(handler, "kim", "Kim");
+      APIGatewayProxyResponseEvent degraded = get(handler, "kim");
+      assertEquals("unavailable", locationStatus(degraded));
+      assertEquals("public, max-age=1", header(degraded, "Cache-Control"));
+
+      failing.answer(
+          exchange -> FakeLocationService.respond(exchange, 200, LOCATION.formatted("kim")));
+
+      assertEquals("ok", locationStatus(get(handler, "kim")), "read again at once");
+    }
+  }
+
+  private static String locationStatus(APIGatewayProxyResponseEvent response) throws Exception {
+    return Jackson.MAPPER.readTree(response.getBody()).get("locationStatus").asText();
   }
 
   @Test
