@@ -26,6 +26,8 @@
 # the first response of a fresh JVM (-Xlog:class+load).
 #
 #   FIRST_RUNS=15 bench/cold-start.sh …   more JVMs for part 2
+#   COMPARE_PROFILE_JAR=/tmp/base/profile-service.jar bench/cold-start.sh …   the profile row also
+#                                       with another build's jar (A/B of a change, same run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-15}
@@ -72,6 +74,11 @@ functions=(
   "location (GET)|location-service/target/location-service.jar|ColdStart|dev.whereabouts.location.LocationHandler|location-get.json|TABLE_NAME=locations"
   "profile (GET, signed call)|profile-service/target/profile-service.jar|ColdStart|dev.whereabouts.profile.ProfileHandler|profile-get.json|TABLE_NAME=profiles LOCATION_API_URL=http://127.0.0.1:$closed_port/prod"
 )
+
+# A/B of one change in the same interleaved run: the profile row again with another build's jar.
+if [ -n "${COMPARE_PROFILE_JAR:-}" ]; then
+  functions+=("profile (GET, signed call), baseline jar|$COMPARE_PROFILE_JAR|ColdStart|dev.whereabouts.profile.ProfileHandler|profile-get.json|TABLE_NAME=profiles LOCATION_API_URL=http://127.0.0.1:$closed_port/prod")
+fi
 
 if [ -n "${COMPARE_JAVA:-}" ]; then
   other=$("$COMPARE_JAVA/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2)

@@ -39,9 +39,13 @@ public final class Locations {
     return attributes;
   }
 
-  /** The user's location, if stored. */
+  /**
+   * The user's location, if stored, read eventually consistently: only the private {@code GET}
+   * reads it, for the public profile, whose answer may lag a write by up to 10 s (half the read
+   * units).
+   */
   public Optional<StoredLocation> get(String userId) {
-    return items.get(userId).map(Locations::fromItem);
+    return items.getEventuallyConsistent(userId).map(Locations::fromItem);
   }
 
   /**

@@ -37,9 +37,31 @@ public final class ProfileHandler implements RequestStreamHandler {
   /** Custom metric: a profile was written. */
   public static final String PROFILE_UPDATED = "ProfileUpdated";
 
+  /**
+   * The public read's {@code Cache-Control}: the contract allows it to lag a write by 10 s, spent
+   * as up to 7 s at the edge, up to 2 s in this function ({@link PublicReadCache#MAX_AGE}) and 1 s
+   * for the eventually consistent read (docs/decisions/0016-public-read-staleness-budget.md).
+   */
+  static final String PUBLIC_CACHE_CONTROL = "public, max-age=7";
+
+  /**
+   * For an answer whose location lookup failed: a fault, not data. The function does not keep it
+   * (the next request tries the location again) and caches in front keep it for 1 s, so a storm
+   * still reaches the function about once a second per user while a lifted fault shows at once.
+   */
+  static final String DEGRADED_CACHE_CONTROL = "public, max-age=1";
+
+  /** What nobody may keep: answers to requests with {@code Authorization}, and errors. */
+  static final String NO_STORE = "no-store";
+
   private final Profiles profiles;
   private final LocationClient locations;
   private final Clock clock;
+  private final PublicReadCache<PublicAnswer> publicReads;
+
+  /** A merged public answer; {@code complete} unless the location lookup failed. */
+  private record PublicAnswer(Response response, boolean complete) {}
+
   private final Optional<String> corsAllowOrigin;
   private final HttpFunction function;
 
@@ -58,6 +80,7 @@ public final class ProfileHandler implements RequestStreamHandler {
     this.profiles = new Profiles(Aws.dynamoDb(env), env.require("TABLE_NAME"));
     this.locations = LocationClient.fromEnvironment(env);
     this.clock = Clock.systemUTC();
+    this.publicReads = new PublicReadCache<>(clock);
     this.corsAllowOrigin = env.optional("CORS_ALLOW_ORIGIN");
     this.function = function(telemetry);
     this.snapStart = Optional.of(ProfilePriming.register(env, telemetry));
@@ -88,6 +111,7 @@ public final class ProfileHandler implements RequestStreamHandler {
     this.profiles = profiles;
     this.locations = locations;
     this.clock = clock;
+    this.publicReads = new PublicReadCache<>(clock);
     this.corsAllowOrigin = corsAllowOrigin;
     this.function = function(telemetry);
     this.snapStart = Optional.empty();
@@ -124,15 +148,43 @@ public final class ProfileHandler implements RequestStreamHandler {
     Request.OwnerWrite<Profile> write = request.ownerWrite(Profile::parse);
     StoredProfile stored =
         profiles.put(write.owner(), write.body(), write.precondition(), clock.instant());
+    publicReads.forget(write.owner());
     request.metrics().count(PROFILE_UPDATED);
     Response response =
         stored.version() == 1 ? Response.created(stored.toJson()) : Response.ok(stored.toJson());
     return response.withETag(stored.version());
   }
 
-  /** Public; no ETag: the body merges two services' data, so clients take the body's version. */
+  /**
+   * Public, and cacheable for the contract's 10 s: a weak ETag of the merged body (clients take the
+   * body's version for writes), 304 to a matching {@code If-None-Match}. A request with {@code
+   * Authorization} is answered from a fresh read and marked {@code no-store}, so nothing
+   * authenticated is kept here or by any cache in front.
+   */
   private Response get(Request request) {
     String userId = request.pathUserId();
+    boolean authenticated = request.header("Authorization").isPresent();
+    PublicAnswer answer =
+        authenticated
+            ? read(request, userId)
+            : publicReads.get(userId, () -> read(request, userId), PublicAnswer::complete);
+    String cacheControl =
+        authenticated
+            ? NO_STORE
+            : answer.complete() ? PUBLIC_CACHE_CONTROL : DEGRADED_CACHE_CONTROL;
+    String etag = answer.response().headers().get("ETag");
+    Response response =
+        request.header("If-None-Match").filter(tags -> WeakETag.matches(tags, etag)).isPresent()
+            ? new Response(304, Map.of("ETag", etag), null)
+            : answer.response();
+    Response marked = response.withHeader("Cache-Control", cacheControl);
+    return corsAllowOrigin
+        .map(o -> marked.withHeader("Access-Control-Allow-Origin", o))
+        .orElse(marked);
+  }
+
+  /** Both tables read for this request: the profile, merged with the user's location. */
+  private PublicAnswer read(Request request, String userId) {
     StoredProfile stored =
         profiles
             .get(userId)
@@ -158,14 +210,15 @@ public final class ProfileHandler implements RequestStreamHandler {
       body.put("locationStatus", location instanceof LocationClient.None ? "none" : "unavailable");
     }
     Response response = Response.ok(body);
-    return corsAllowOrigin
-        .map(o -> response.withHeader("Access-Control-Allow-Origin", o))
-        .orElse(response);
+    return new PublicAnswer(
+        response.withHeader("ETag", WeakETag.of(response.body())),
+        !(location instanceof LocationClient.Unavailable));
   }
 
   private Response delete(Request request) {
     Request.OwnerDelete delete = request.ownerDelete();
     profiles.delete(delete.owner(), delete.precondition());
+    publicReads.forget(delete.owner());
     return Response.noContent();
   }
 }

@@ -37,9 +37,12 @@ public final class Profiles {
     return attributes;
   }
 
-  /** The user's profile, if stored. */
+  /**
+   * The user's profile, if stored, read eventually consistently: only the public {@code GET} reads
+   * it, and the contract lets that answer lag a write by up to 10 s (half the read units).
+   */
   public Optional<StoredProfile> get(String userId) {
-    return items.get(userId).map(Profiles::fromItem);
+    return items.getEventuallyConsistent(userId).map(Profiles::fromItem);
   }
 
   /**

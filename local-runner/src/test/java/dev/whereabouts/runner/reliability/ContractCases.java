@@ -5,7 +5,6 @@ import static dev.whereabouts.runner.reliability.World.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.whereabouts.runner.acceptance.Api;
@@ -544,7 +543,7 @@ final class ContractCases {
           assertTrue(r.json().get("bio").isNull(), "PUT with null stores the bio as absent");
         });
     row(
-        "GET /profiles is 200 with the location and no ETag",
+        "GET /profiles is 200 with the location, a weak ETag and a public max-age",
         200,
         () -> {
           World.User u = World.register("read");
@@ -559,7 +558,8 @@ final class ContractCases {
           return send("GET", "/profiles/" + u.id(), null);
         },
         r -> {
-          assertNull(r.header("ETag"));
+          assertTrue(r.header("ETag").matches("W/\"[0-9a-f]{16}\""), r.header("ETag"));
+          assertEquals("public, max-age=7", r.header("Cache-Control"));
           assertEquals("ok", r.json().get("locationStatus").asText());
           assertEquals(48.137, r.json().get("location").get("latitude").asDouble());
           assertTrue(r.json().get("bio").isNull());
@@ -579,9 +579,25 @@ final class ContractCases {
           assertTrue(r.json().get("location").isNull());
         });
     row(
-        "GET /profiles of nobody is 404",
+        "GET /profiles with its ETag in If-None-Match is 304 with no body",
+        304,
+        () -> {
+          World.User u = World.register("etag");
+          json(
+              "PUT", "/profiles/" + u.id(), "{\"displayName\":\"E\"}", "Authorization", u.bearer());
+          String etag = send("GET", "/profiles/" + u.id(), null).header("ETag");
+          return send("GET", "/profiles/" + u.id(), null, "If-None-Match", etag);
+        },
+        r -> {
+          assertTrue(r.header("ETag").startsWith("W/"), r.header("ETag"));
+          assertEquals("public, max-age=7", r.header("Cache-Control"));
+          assertTrue(r.raw().body().isEmpty(), "no body");
+        });
+    row(
+        "GET /profiles of nobody is 404 and never stored",
         404,
-        () -> send("GET", "/profiles/" + ids("nobody"), null));
+        () -> send("GET", "/profiles/" + ids("nobody"), null),
+        r -> assertEquals("no-store", r.header("Cache-Control")));
     row("GET /profiles with a bad userId is 400", 400, () -> send("GET", "/profiles/X", null));
     row(
         "GET /profiles with a userId of 33 characters is 400",

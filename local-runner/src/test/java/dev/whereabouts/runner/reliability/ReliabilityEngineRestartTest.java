@@ -161,7 +161,8 @@ class ReliabilityEngineRestartTest {
         acknowledged += w.acknowledged;
         unknown += w.unknownOutcome;
         assertTrue(w.acknowledgedAfterRestart > 0, w.userId + ": no write succeeded after restart");
-        Api.Reply stored = send("GET", "/profiles/" + w.userId, null);
+        // Authorization: read what is stored, past the profile function's 2 s cache.
+        Api.Reply stored = send("GET", "/profiles/" + w.userId, null, "Authorization", w.bearer);
         Checks.answer(stored, 200);
         long version = stored.json().get("version").asLong();
         String name = stored.json().get("displayName").asText();
@@ -245,7 +246,7 @@ class ReliabilityEngineRestartTest {
         }
         case 412 -> {
           Checks.answer(r, 412);
-          Api.Reply now = send("GET", "/profiles/" + w.userId, null);
+          Api.Reply now = send("GET", "/profiles/" + w.userId, null, "Authorization", w.bearer);
           if (now.status() == 200) {
             w.lastVersion = now.json().get("version").asLong();
           }

@@ -161,6 +161,9 @@ public final class HttpFunction {
     body.put("requestId", request.requestId());
     Map<String, String> headers = new LinkedHashMap<>(problem.headers());
     headers.put("Content-Type", "application/problem+json");
+    // An error describes one request; no cache (the edge in front, a browser) may answer another
+    // request with it.
+    headers.put("Cache-Control", "no-store");
     return new Response(problem.status(), headers, Json.write(body));
   }
 

@@ -53,13 +53,26 @@ public final class VersionedItems {
 
   /** The stored item, read consistently. */
   public Optional<Map<String, AttributeValue>> get(String key) {
+    return read(key, true);
+  }
+
+  /**
+   * The stored item, read eventually consistently: half the read units of {@link #get}, and it may
+   * miss a write from the last second or so (DynamoDB: "usually within one second"). Only for reads
+   * whose answer may lag by a stated bound, such as the public profile read (at most 10 s).
+   */
+  public Optional<Map<String, AttributeValue>> getEventuallyConsistent(String key) {
+    return read(key, false);
+  }
+
+  private Optional<Map<String, AttributeValue>> read(String key, boolean consistent) {
     Map<String, AttributeValue> item =
         dynamoDb
             .getItem(
                 GetItemRequest.builder()
                     .tableName(table)
                     .key(key(key))
-                    .consistentRead(true)
+                    .consistentRead(consistent)
                     .build())
             .item();
     return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
