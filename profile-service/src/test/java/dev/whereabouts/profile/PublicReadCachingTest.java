@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.whereabouts.shared.config.Environment;
 import dev.whereabouts.shared.log.Log;
+import dev.whereabouts.shared.telemetry.Telemetry;
 import dev.whereabouts.shared.testing.ApiEvents;
 import dev.whereabouts.shared.testing.Jackson;
 import dev.whereabouts.shared.testing.LocalDynamoDb;
@@ -334,7 +335,7 @@ class PublicReadCachingTest {
             LocationClient.fromEnvironment(env),
             clock,
             Optional.empty(),
-            Log.Output.DISCARD);
+            Telemetry.from(env).to(Log.Output.DISCARD));
 
     ExecutorService threads = Executors.newFixedThreadPool(requests);
     try {

@@ -88,6 +88,19 @@ public final class Console {
     }
   }
 
+  /**
+   * {@code stream}, or the stream it replaced when {@code stream} is the routing stream that {@link
+   * #install} made {@code System.out}. A console must print to a stream that does not lead back
+   * into the routing stream: a function's line holds that stream's lock while its console prints,
+   * so a console printing through it (a tee of {@code System.out}, say) waits for the lock the
+   * function holds while the function waits for the console's, and both stop.
+   */
+  public static PrintStream unrouted(PrintStream stream) {
+    synchronized (INSTALL) {
+      return stream == routed && original != null ? original : stream;
+    }
+  }
+
   /** The console installed last (for tests that install consoles of their own and put it back). */
   static Console installed() {
     return latest;

@@ -36,6 +36,19 @@ class ConsoleTest {
   }
 
   @Test
+  void aStreamForAConsoleNeverLeadsBackIntoTheRoutingStream() {
+    new Console(new PrintStream(new ByteArrayOutputStream()), false, new LocalMetrics(), false)
+        .install();
+    PrintStream routing = System.out;
+    PrintStream replaced = Console.unrouted(routing);
+    PrintStream elsewhere = new PrintStream(new ByteArrayOutputStream());
+
+    assertTrue(replaced != routing, "the routing stream is never a console's");
+    assertTrue(Console.unrouted(replaced) == replaced, "what it replaced is not routed");
+    assertTrue(Console.unrouted(elsewhere) == elsewhere, "any other stream is kept");
+  }
+
+  @Test
   void aFunctionsLinesReachItsOwnRunnersConsoleAfterAnotherRunnerInstalledItself()
       throws Exception {
     ByteArrayOutputStream first = new ByteArrayOutputStream();

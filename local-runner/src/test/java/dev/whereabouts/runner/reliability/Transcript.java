@@ -1,6 +1,7 @@
 package dev.whereabouts.runner.reliability;
 
 import dev.whereabouts.runner.acceptance.Api;
+import dev.whereabouts.runner.console.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -49,8 +50,13 @@ public final class Transcript {
 
   private Transcript() {}
 
-  /** A stream that prints to {@code out} and keeps every line for the transcript. */
-  public static PrintStream tee(PrintStream out) {
+  /**
+   * A stream that prints to {@code out} and keeps every line for the transcript. When {@code out}
+   * is the runner's routing stream (an earlier runner of this JVM installed it as {@code
+   * System.out}), it prints to the stream that one replaced ({@link Console#unrouted}).
+   */
+  public static PrintStream tee(PrintStream target) {
+    PrintStream out = Console.unrouted(target);
     return new PrintStream(
         new OutputStream() {
           private final ByteArrayOutputStream line = new ByteArrayOutputStream();
