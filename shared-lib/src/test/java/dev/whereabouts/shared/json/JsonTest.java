@@ -47,9 +47,7 @@ class JsonTest {
 
   @Test
   void anEscapedSurrogatePairIsOneCharacter() {
-    assertEquals(
-        "\uD83D\uDE00",
-        Json.parseObject("{\"a\":\"\\ud83d\\ude00\"}".getBytes(StandardCharsets.UTF_8)).text("a"));
+    assertEquals("\uD83D\uDE00", Json.parseObject("{\"a\":\"\\ud83d\\ude00\"}").text("a"));
   }
 
   @Test
