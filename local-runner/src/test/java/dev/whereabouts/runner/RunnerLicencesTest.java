@@ -22,7 +22,8 @@ class RunnerLicencesTest {
           Pattern.compile("Apache-2\\.0"),
           Pattern.compile("MIT( License|-0)?"),
           Pattern.compile("(The )?BSD( 2-Clause| 3-Clause)?( License)?"),
-          Pattern.compile("Eclipse Public License.*"));
+          Pattern.compile("Eclipse Public License.*"),
+          Pattern.compile("EPL-2\\.0"));
 
   @Test
   void everyBundledLibraryCarriesAnOpenSourceLicence() throws IOException {
