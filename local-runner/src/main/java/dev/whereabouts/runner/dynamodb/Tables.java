@@ -1,5 +1,8 @@
 package dev.whereabouts.runner.dynamodb;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -27,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 public final class Tables implements AutoCloseable {
   private static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration ACTIVE_POLL = Duration.ofMillis(20);
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final DynamoDbClient client;
   private final Clock clock;
@@ -39,9 +45,33 @@ public final class Tables implements AutoCloseable {
             .region(Region.of(region))
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("runner", "runner")))
-            .httpClient(UrlConnectionHttpClient.create())
+            .httpClient(httpClient(endpoint))
             .build(),
         clock);
+  }
+
+  /**
+   * The SDK's URLConnection client; for a plain-HTTP endpoint (the runner's engine, an emulator)
+   * one that opens its connections itself, because the default one builds a TLS context with the
+   * JDK's trust store first — about 0.4 s of the start-up's critical path (docs/performance.md,
+   * issue 21) for a connection that never speaks TLS.
+   */
+  static SdkHttpClient httpClient(URI endpoint) {
+    if (!"http".equalsIgnoreCase(endpoint.getScheme())) {
+      return UrlConnectionHttpClient.create();
+    }
+    return UrlConnectionHttpClient.create(
+        uri -> {
+          try {
+            HttpURLConnection c =
+                (HttpURLConnection) uri.toURL().openConnection(java.net.Proxy.NO_PROXY);
+            c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            c.setReadTimeout((int) READ_TIMEOUT.toMillis());
+            return c;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
   }
 
   /**
@@ -50,14 +80,15 @@ public final class Tables implements AutoCloseable {
    * refused at once, without retries.
    */
   public static void loadClasses() {
+    URI discard = URI.create("http://127.0.0.1:9");
     try (DynamoDbClient client =
         DynamoDbClient.builder()
-            .endpointOverride(URI.create("http://127.0.0.1:9"))
+            .endpointOverride(discard)
             .region(Region.EU_CENTRAL_1)
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("runner", "runner")))
             .overrideConfiguration(o -> o.retryStrategy(b -> b.maxAttempts(1)))
-            .httpClient(UrlConnectionHttpClient.create())
+            .httpClient(httpClient(discard))
             .build()) {
       client.describeTable(d -> d.tableName("class-loading"));
     } catch (RuntimeException expected) {

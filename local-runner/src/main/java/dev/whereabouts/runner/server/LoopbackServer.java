@@ -48,6 +48,21 @@ public final class LoopbackServer implements AutoCloseable {
   /** Threads that run handlers: the gateway blocks one per request in flight. */
   public static final int MAX_THREADS = 200;
 
+  /**
+   * Jetty sizes its padding against false sharing by references per cache line; unless told, it
+   * asks the platform MBean server whether oops are compressed, and starting JMX for that one
+   * answer cost 0.4-0.9 s of CPU on the start-up's critical path (docs/performance.md, issue 21).
+   * HotSpot compresses references below a 32 GiB heap, so a 64-byte line holds 16 of them, else 8;
+   * a wrong guess would only cost padding, never correctness. A value the user set is kept.
+   */
+  static {
+    String property = "org.eclipse.jetty.util.referencesPerCacheLine";
+    if (System.getProperty(property) == null) {
+      boolean compressedOops = Runtime.getRuntime().maxMemory() < (32L << 30);
+      System.setProperty(property, compressedOops ? "16" : "8");
+    }
+  }
+
   /** Handles one request; it must answer it. */
   @FunctionalInterface
   public interface Page {
