@@ -59,6 +59,9 @@ public final class HotReload implements AutoCloseable {
     Optional<Map<String, Path>> templateChanged();
   }
 
+  /** How long {@link #close} waits for a compile under way to end (a cold javac: seconds). */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(30);
+
   private final Path root;
   private final Path template;
   private final Consumer<String> log;
@@ -71,6 +74,7 @@ public final class HotReload implements AutoCloseable {
   private final Map<String, CompiledClasses> fromJars = new ConcurrentHashMap<>();
   private final Set<String> failing = new LinkedHashSet<>();
   private final Thread thread;
+  private Thread warmUp;
   private long builds;
   private Set<String> initial = Set.of();
   private volatile boolean pending = true;
@@ -110,6 +114,7 @@ public final class HotReload implements AutoCloseable {
       Thread warmUp = new Thread(() -> reload.warmUp(function.get()), "hot-reload-warm-up");
       warmUp.setDaemon(true);
       warmUp.setPriority(Thread.MIN_PRIORITY);
+      reload.warmUp = warmUp;
       warmUp.start();
     }
     return reload;
@@ -452,6 +457,19 @@ public final class HotReload implements AutoCloseable {
     thread.interrupt();
     synchronized (this) {
       notifyAll();
+    }
+    // A compile under way (the warm-up right after start, or a save's) still writes class files
+    // into the template's folder: a closed runner leaves nothing being written behind it, so a
+    // caller may delete that folder (a test's temporary copy) as soon as close returns.
+    for (Thread worker : new Thread[] {thread, warmUp}) {
+      if (worker != null && worker != Thread.currentThread()) {
+        try {
+          worker.join(CLOSE_WAIT.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 }
