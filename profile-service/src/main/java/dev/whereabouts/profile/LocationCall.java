@@ -84,13 +84,25 @@ final class LocationCall {
     }
   }
 
-  private static void abort(
+  /**
+   * Cancels the call and aborts its connection on another thread: closing a connection whose body
+   * is still arriving can itself block (the JDK drains what it can of a fixed-length body before it
+   * lets go), and the caller's time is already up.
+   */
+  private void abort(
       Future<LocationClient.Result> call, AtomicReference<ExecutableHttpRequest> inFlight) {
-    ExecutableHttpRequest request = inFlight.get();
-    if (request != null) {
-      request.abort();
-    }
     call.cancel(true);
+    try {
+      calls.execute(
+          () -> {
+            ExecutableHttpRequest request = inFlight.get();
+            if (request != null) {
+              request.abort();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // no thread to abort on: the call's own socket timeout ends it
+    }
   }
 
   private static String describe(Throwable failure) {
