@@ -39,17 +39,18 @@ public final class ProfileHandler implements RequestStreamHandler {
 
   /**
    * The public read's {@code Cache-Control}: the contract allows it to lag a write by 10 s, spent
-   * as up to 7 s at the edge, up to 2 s in this function ({@link PublicReadCache#MAX_AGE}) and 1 s
-   * for the eventually consistent read (docs/decisions/0016-public-read-staleness-budget.md).
+   * as up to 7 s at the edge (6 s fresh, then 1 s served stale while it revalidates, as the
+   * contract names both), up to 2 s in this function ({@link PublicReadCache#MAX_AGE}) and 1 s for
+   * the eventually consistent read (docs/decisions/0016-public-read-staleness-budget.md).
    */
-  static final String PUBLIC_CACHE_CONTROL = "public, max-age=7";
+  static final String PUBLIC_CACHE_CONTROL = "public, max-age=6, stale-while-revalidate=1";
 
   /**
    * For an answer whose location lookup failed: a fault, not data. The function does not keep it
    * (the next request tries the location again) and caches in front keep it for 1 s, so a storm
    * still reaches the function about once a second per user while a lifted fault shows at once.
    */
-  static final String DEGRADED_CACHE_CONTROL = "public, max-age=1";
+  static final String DEGRADED_CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=0";
 
   /** What nobody may keep: answers to requests with {@code Authorization}, and errors. */
   static final String NO_STORE = "no-store";

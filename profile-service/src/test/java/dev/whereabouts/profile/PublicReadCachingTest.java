@@ -160,7 +160,7 @@ class PublicReadCachingTest {
     APIGatewayProxyResponseEvent response = get(handler, "ada");
 
     assertEquals(200, response.getStatusCode(), response.getBody());
-    assertEquals("public, max-age=7", header(response, "Cache-Control"));
+    assertEquals("public, max-age=6, stale-while-revalidate=1", header(response, "Cache-Control"));
     String etag = header(response, "ETag");
     assertNotNull(etag);
     assertTrue(etag.matches("W/\"[0-9a-f]{16}\""), etag);
@@ -191,7 +191,8 @@ class PublicReadCachingTest {
       assertEquals(304, response.getStatusCode(), ifNoneMatch);
       assertTrue(response.getBody() == null || response.getBody().isEmpty(), response.getBody());
       assertEquals(etag, header(response, "ETag"));
-      assertEquals("public, max-age=7", header(response, "Cache-Control"));
+      assertEquals(
+          "public, max-age=6, stale-while-revalidate=1", header(response, "Cache-Control"));
     }
   }
 
@@ -284,7 +285,8 @@ class PublicReadCachingTest {
       put(handler, "kim", "Kim");
       APIGatewayProxyResponseEvent degraded = get(handler, "kim");
       assertEquals("unavailable", locationStatus(degraded));
-      assertEquals("public, max-age=1", header(degraded, "Cache-Control"));
+      assertEquals(
+          "public, max-age=1, stale-while-revalidate=0", header(degraded, "Cache-Control"));
 
       failing.answer(
           exchange -> FakeLocationService.respond(exchange, 200, LOCATION.formatted("kim")));
@@ -301,14 +303,19 @@ class PublicReadCachingTest {
   void edgeAgePlusFunctionAgePlusReplicationLagStaysWithinTenSeconds() {
     ProfileHandler handler = environmentWith(new TestClock(0));
     put(handler, "ida", "Ida");
-    Matcher maxAge =
-        Pattern.compile("max-age=(\\d+)").matcher(header(get(handler, "ida"), "Cache-Control"));
-    assertTrue(maxAge.find());
+    String cacheControl = header(get(handler, "ida"), "Cache-Control");
+    Matcher maxAge = Pattern.compile("max-age=(\\d+)").matcher(cacheControl);
+    Matcher stale = Pattern.compile("stale-while-revalidate=(\\d+)").matcher(cacheControl);
+    assertTrue(maxAge.find() && stale.find(), cacheControl);
 
     long functionCacheSeconds = 2; // PublicReadCache.MAX_AGE
     long eventualConsistencySeconds = 1; // DynamoDB: "usually within one second"
     assertTrue(
-        Long.parseLong(maxAge.group(1)) + functionCacheSeconds + eventualConsistencySeconds <= 10);
+        Long.parseLong(maxAge.group(1))
+                + Long.parseLong(stale.group(1))
+                + functionCacheSeconds
+                + eventualConsistencySeconds
+            <= 10);
   }
 
   @Test

@@ -559,7 +559,7 @@ final class ContractCases {
         },
         r -> {
           assertTrue(r.header("ETag").matches("W/\"[0-9a-f]{16}\""), r.header("ETag"));
-          assertEquals("public, max-age=7", r.header("Cache-Control"));
+          assertEquals("public, max-age=6, stale-while-revalidate=1", r.header("Cache-Control"));
           assertEquals("ok", r.json().get("locationStatus").asText());
           assertEquals(48.137, r.json().get("location").get("latitude").asDouble());
           assertTrue(r.json().get("bio").isNull());
@@ -590,7 +590,7 @@ final class ContractCases {
         },
         r -> {
           assertTrue(r.header("ETag").startsWith("W/"), r.header("ETag"));
-          assertEquals("public, max-age=7", r.header("Cache-Control"));
+          assertEquals("public, max-age=6, stale-while-revalidate=1", r.header("Cache-Control"));
           assertTrue(r.raw().body().isEmpty(), "no body");
         });
     row(
